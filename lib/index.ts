@@ -1,0 +1,5 @@
+// memview — Python's array, memoryview and struct for Node.js.
+// The public surface is ../shared/API.md; this file only gathers it.
+import './dispose';
+
+export { BufferError, EOFError, IndexError, MemoryError, NotImplementedError, OverflowError, StructError, ValueError } from './errors';
