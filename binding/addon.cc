@@ -8,6 +8,7 @@
 #include "env_state.h"
 #include "errors.h"
 #include "format_js.h"
+#include "storage.h"
 
 namespace memview {
 
@@ -31,6 +32,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(new EnvState());
   exports.Set("errors_register", Napi::Function::New(env, SetErrorClasses, "errors_register"));
   InitFormat(env, exports);
+  InitStorage(env, exports);
   return exports;
 }
 
