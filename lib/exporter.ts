@@ -19,6 +19,12 @@ export interface ExportedMemory {
   readonly readonly: boolean;
   /** What `view.obj` shows: the owner, or null for mmap and C-API memory. */
   readonly obj: unknown;
+  /**
+   * A fresh ArrayBuffer over the same memory that is safe to hand to users
+   * (toTypedArray): it keeps the memory alive until it is collected. Absent
+   * where the memory cannot outlive its owner that way.
+   */
+  userBuffer?(): ArrayBufferLike;
   /** Ends the export (unlocks an Array, unmaps a file). Called exactly once. */
   release(): void;
 }

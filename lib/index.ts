@@ -3,3 +3,6 @@
 import './dispose';
 
 export { BufferError, EOFError, IndexError, MemoryError, NotImplementedError, OverflowError, StructError, ValueError } from './errors';
+export { MemoryView, memoryview, bufferProtocol, BUF } from './memoryview';
+export type { BufferSource, Item, ItemOf, SharedDescriptor, NestedList } from './memoryview';
+export { Slice, slice } from './slice';

@@ -1,0 +1,821 @@
+// memoryview.ts — MemoryView: Python's memoryview over JS and native memory (API.md §3).
+//
+// A view is four numbers and three arrays — buffer, origin (absolute byte
+// offset of item (0,…,0)), shape, strides in bytes, format — plus the Export it
+// shares with every view derived from it (CPython's managed buffer). View
+// arithmetic (indexing, slicing, n-D basic indexing, cast) is O(ndim) JS;
+// per-item access goes through access.ts in JS; bulk work (toBytes, assign,
+// equals, hex, count, index) is one native call over a DataView of the extent.
+import { native } from './binding';
+import { Accessor, TypedArray, detachedError, makeAccessor, releasedError, typedArrayTypeOf } from './access';
+import { BufferError, NotImplementedError, ValueError, typeError } from './errors';
+import { ExportedMemory, isMemoryOwner, kExport } from './exporter';
+import { CompiledFormat, FormatMode, compileFormat, typeName } from './format';
+import { valueCodecs } from './layout';
+import { Index, Slice, normalizeIndex, toIndex } from './slice';
+import { notABuffer, plainSource } from './sources';
+import { itemEquals } from './compare';
+import { inspectView } from './inspect';
+import type { Converted } from './values';
+
+const MAX_NDIM = 64;
+
+/** The buffer protocol symbol (PEP 688 in JS): `obj[bufferProtocol](flags)` returns a MemoryView. */
+export const bufferProtocol: unique symbol = Symbol.for('memview.buffer') as never;
+
+/** Buffer request flags, CPython's PyBUF_* values. */
+export const BUF = Object.freeze({
+  SIMPLE: 0,
+  WRITABLE: 0x0001,
+  FORMAT: 0x0004,
+  ND: 0x0008,
+  STRIDES: 0x0010 | 0x0008,
+  C_CONTIGUOUS: 0x0020 | 0x0010 | 0x0008,
+  F_CONTIGUOUS: 0x0040 | 0x0010 | 0x0008,
+  ANY_CONTIGUOUS: 0x0080 | 0x0010 | 0x0008,
+  INDIRECT: 0x0100 | 0x0010 | 0x0008,
+  CONTIG: 0x0008 | 0x0001,
+  CONTIG_RO: 0x0008,
+  STRIDED: 0x0010 | 0x0008 | 0x0001,
+  STRIDED_RO: 0x0010 | 0x0008,
+  RECORDS: 0x0010 | 0x0008 | 0x0001 | 0x0004,
+  RECORDS_RO: 0x0010 | 0x0008 | 0x0004,
+  FULL: 0x0100 | 0x0010 | 0x0008 | 0x0001 | 0x0004,
+  FULL_RO: 0x0100 | 0x0010 | 0x0008 | 0x0004,
+});
+
+// ---------------------------------------------------------------- types
+
+type Prefix = '@' | '=' | '<' | '>' | '!';
+type BigCode = 'l' | 'L' | 'q' | 'Q' | 'n' | 'N' | 'P';
+type NumberCode = 'b' | 'B' | 'h' | 'H' | 'i' | 'I' | 'e' | 'f' | 'd';
+type CodeItem<C> = C extends BigCode ? bigint : C extends NumberCode ? number : C extends '?' ? boolean : C extends 'c' ? Buffer : Item;
+/** What one item of format F reads as (API.md §1); a union where F is not a literal single code. */
+export type ItemOf<F extends string> = string extends F ? Item : F extends `${Prefix}${infer C}` ? CodeItem<C> : CodeItem<F>;
+/** Any item: a scalar, or for record formats an array of scalars. */
+export type Item = number | bigint | boolean | Buffer | string | Array<number | bigint | boolean | Buffer>;
+/** A JS value accepted by a write (values are checked at run time, API.md §1). */
+export type WriteValue<F extends string> = ItemOf<F> extends bigint ? bigint | number : ItemOf<F> extends number ? number | bigint : unknown;
+/** Nested arrays of items, `toList()`'s result. */
+export type NestedList<T, N extends number> = N extends 0 ? T : N extends 1 ? T[] : N extends 2 ? T[][] : N extends 3 ? T[][][] : unknown[];
+
+type FormatOf<S> = S extends Float64Array
+  ? 'd'
+  : S extends Float32Array
+    ? 'f'
+    : S extends BigInt64Array
+      ? 'q'
+      : S extends BigUint64Array
+        ? 'Q'
+        : S extends Int32Array
+          ? 'i'
+          : S extends Uint32Array
+            ? 'I'
+            : S extends Int16Array
+              ? 'h'
+              : S extends Uint16Array
+                ? 'H'
+                : S extends Int8Array
+                  ? 'b'
+                  : S extends Uint8Array | Uint8ClampedArray | DataView | ArrayBuffer | SharedArrayBuffer
+                    ? 'B'
+                    : S extends MemoryView<infer F, number>
+                      ? F
+                      : string;
+type NdimOf<S> = S extends MemoryView<string, infer N> ? N : S extends ArrayBufferView | ArrayBufferLike ? 1 : number;
+
+/** Anything memoryview() accepts (API.md §3). */
+export type BufferSource = ArrayBufferView | ArrayBufferLike | MemoryView | SharedDescriptor | { [bufferProtocol](flags: number): MemoryView } | object;
+
+type Decrement = [-1, 0, 1, 2, 3, 4, 5, 6, 7, 8];
+type HasSlice<I extends ReadonlyArray<unknown>> = I extends readonly [infer H, ...infer T] ? (H extends Slice ? true : HasSlice<T>) : false;
+type DropDims<N extends number, K extends number> = K extends 0 ? N : N extends Decrement[number] ? DropDims<Decrement[N] & number, Decrement[K] & number> : number;
+/** What get(...index) returns for a view of N dimensions (number when unknown). */
+export type GetResult<F extends string, N extends number, I extends ReadonlyArray<unknown>> = number extends N
+  ? ItemOf<F> | MemoryView<F>
+  : number extends I['length']
+    ? ItemOf<F> | MemoryView<F>
+    : HasSlice<I> extends true
+      ? MemoryView<F>
+      : I['length'] extends N
+        ? ItemOf<F>
+        : N extends 0
+          ? ItemOf<F>
+          : MemoryView<F, DropDims<N, I['length']>>;
+
+/** `share()`'s structured-cloneable description of a view over a SharedArrayBuffer. */
+export interface SharedDescriptor {
+  buffer: SharedArrayBuffer;
+  byteOffset: number;
+  format: string;
+  shape: number[];
+  strides: number[];
+  readonly: boolean;
+}
+
+// ---------------------------------------------------------------- exports
+
+/**
+ * One export of a source, shared by every view derived from the first
+ * (CPython's managed buffer). `mem` is set for memory owners (Array, mmap,
+ * C-API memory, buffer-protocol objects): their release() runs exactly once,
+ * when the last view is released or, as a backstop, garbage-collected.
+ */
+class Export {
+  views = 0;
+  ended = false;
+  constructor(
+    readonly buffer: ArrayBufferLike,
+    readonly obj: unknown,
+    readonly mem: ExportedMemory | null,
+  ) {}
+
+  drop(): void {
+    if (--this.views === 0 && this.mem !== null && !this.ended) {
+      this.ended = true;
+      this.mem.release();
+    }
+  }
+}
+
+const collected = new FinalizationRegistry<Export>((exp) => exp.drop());
+
+// ---------------------------------------------------------------- native kernels
+
+interface ViewKernels {
+  view_tobytes(mem: DataView, origin: number, shape: number[], strides: number[], itemsize: number, order: string): Buffer;
+  view_assign(dst: DataView, dstOrigin: number, dstStrides: number[], src: DataView, srcOrigin: number, srcStrides: number[], shape: number[], itemsize: number): void;
+  view_equals(a: DataView, aOrigin: number, aShape: number[], aStrides: number[], aFormat: object, b: DataView, bOrigin: number, bShape: number[], bStrides: number[], bFormat: object): boolean;
+  view_hex(mem: DataView, origin: number, shape: number[], strides: number[], itemsize: number, sep: string | undefined, bytesPerSep: number): string;
+  view_find(mem: DataView, origin: number, length: number, stride: number, itemsize: number, pattern: Uint8Array, start: number, stop: number, firstOnly: boolean): number;
+  view_find_float(mem: DataView, origin: number, length: number, stride: number, format: object, value: number, start: number, stop: number, firstOnly: boolean): number;
+}
+const kernels = native as unknown as ViewKernels;
+
+// ---------------------------------------------------------------- the view
+
+const INTERNAL = Symbol('memview.internal');
+
+interface Layout {
+  exp: Export;
+  origin: number;
+  shape: number[];
+  strides: number[];
+  compiled: CompiledFormat;
+  readonly: boolean;
+}
+
+function isSharedDescriptor(value: unknown): value is SharedDescriptor {
+  return (
+    typeof SharedArrayBuffer !== 'undefined' &&
+    typeof value === 'object' &&
+    value !== null &&
+    (value as SharedDescriptor).buffer instanceof SharedArrayBuffer &&
+    typeof (value as SharedDescriptor).format === 'string' &&
+    globalThis.Array.isArray((value as SharedDescriptor).shape)
+  );
+}
+
+function cStrides(shape: readonly number[], itemsize: number): number[] {
+  const strides = new globalThis.Array<number>(shape.length);
+  let stride = itemsize;
+  for (let k = shape.length - 1; k >= 0; k--) {
+    strides[k] = stride;
+    stride *= shape[k];
+  }
+  return strides;
+}
+
+function product(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+function isCContiguous(shape: readonly number[], strides: readonly number[], itemsize: number): boolean {
+  if (product(shape) === 0) return true;
+  let expected = itemsize;
+  for (let k = shape.length - 1; k >= 0; k--) {
+    if (shape[k] > 1 && strides[k] !== expected) return false;
+    expected *= shape[k];
+  }
+  return true;
+}
+
+function isFContiguous(shape: readonly number[], strides: readonly number[], itemsize: number): boolean {
+  if (product(shape) === 0) return true;
+  let expected = itemsize;
+  for (let k = 0; k < shape.length; k++) {
+    if (shape[k] > 1 && strides[k] !== expected) return false;
+    expected *= shape[k];
+  }
+  return true;
+}
+
+/** Resolves memoryview()'s argument (API.md §3 table) to a layout with a fresh or shared export. */
+function resolveSource(source: unknown): Layout {
+  if (source instanceof MemoryView) {
+    source.checkReleased();
+    return { exp: source._exp, origin: source._origin, shape: source._shape.slice(), strides: source._strides.slice(), compiled: source._compiled, readonly: source._readonly };
+  }
+  const plain = plainSource(source);
+  if (plain !== undefined) {
+    const compiled = compileFormat(plain.format, FormatMode.View);
+    return {
+      exp: new Export(plain.buffer, source, null),
+      origin: plain.byteOffset,
+      shape: [plain.byteLength / compiled.itemsize],
+      strides: [compiled.itemsize],
+      compiled,
+      readonly: false,
+    };
+  }
+  if (isMemoryOwner(source)) {
+    const mem = source[kExport]();
+    const compiled = compileFormat(mem.format, FormatMode.View);
+    return {
+      exp: new Export(mem.buffer, mem.obj, mem),
+      origin: mem.byteOffset,
+      shape: [mem.byteLength / compiled.itemsize],
+      strides: [compiled.itemsize],
+      compiled,
+      readonly: mem.readonly,
+    };
+  }
+  if (isSharedDescriptor(source)) return sharedLayout(source);
+  if (typeof source === 'object' && source !== null && typeof (source as { [bufferProtocol]?: unknown })[bufferProtocol] === 'function') {
+    const inner = (source as { [bufferProtocol](flags: number): unknown })[bufferProtocol](BUF.FULL_RO);
+    if (!(inner instanceof MemoryView)) throw typeError('memoryview: [bufferProtocol]() must return a MemoryView');
+    inner.checkReleased();
+    // The returned view belongs to the new one: it is released with the new view's export.
+    const mem: ExportedMemory = {
+      buffer: inner._exp.buffer,
+      byteOffset: 0,
+      byteLength: 0,
+      format: inner.format,
+      readonly: inner.readonly,
+      obj: source,
+      release: () => inner.release(),
+    };
+    return { exp: new Export(inner._exp.buffer, source, mem), origin: inner._origin, shape: inner._shape.slice(), strides: inner._strides.slice(), compiled: inner._compiled, readonly: inner._readonly };
+  }
+  throw notABuffer(source);
+}
+
+function sharedLayout(d: SharedDescriptor): Layout {
+  const compiled = compileFormat(d.format, FormatMode.View);
+  const origin = toIndex(d.byteOffset, 'byteOffset');
+  const shape = d.shape.map((n) => toIndex(n, 'shape entry'));
+  const strides = (d.strides ?? cStrides(shape, compiled.itemsize)).map((s) => toIndex(s, 'stride'));
+  if (shape.length > MAX_NDIM || strides.length !== shape.length || shape.some((n) => n < 0)) {
+    throw new ValueError('memoryview: invalid shared view descriptor', 'ERR_MEMVIEW_SHAPE');
+  }
+  const [lo, hi] = extent(origin, shape, strides, compiled.itemsize);
+  if (lo < 0 || hi > d.buffer.byteLength || !Number.isSafeInteger(hi)) {
+    throw new ValueError('memoryview: shared view descriptor reaches outside its buffer', 'ERR_MEMVIEW_SHAPE');
+  }
+  return { exp: new Export(d.buffer, d, null), origin, shape, strides, compiled, readonly: d.readonly === true };
+}
+
+/** [lo, hi): the bytes holding every item (empty at origin when there are no items). */
+function extent(origin: number, shape: readonly number[], strides: readonly number[], itemsize: number): [number, number] {
+  let lo = origin;
+  let hi = origin + itemsize;
+  for (let k = 0; k < shape.length; k++) {
+    if (shape[k] === 0) return [origin, origin];
+    const reach = (shape[k] - 1) * strides[k];
+    if (reach < 0) lo += reach;
+    else hi += reach;
+  }
+  return [lo, hi];
+}
+
+// The defaults are `any` so that every MemoryView<'d', 1> is a plain `MemoryView`
+// (TypeScript cannot prove covariance through ItemOf's conditional types).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export class MemoryView<F extends string = any, N extends number = any> implements Iterable<unknown> {
+  /** @internal */ _exp: Export;
+  /** @internal */ _origin: number;
+  /** @internal */ _shape: number[];
+  /** @internal */ _strides: number[];
+  /** @internal */ _compiled: CompiledFormat;
+  /** @internal */ _readonly: boolean;
+  /** @internal */ _released: boolean;
+  /** @internal */ _lo: number;
+  /** @internal */ _hi: number;
+  /** @internal: C-API exports of this very view (memview_get_buffer). */ _exports: number;
+  private _access: Accessor | null;
+  // 1-D fast path: items are _typed[_k0 + i * _ks] when the accessor is typed.
+  private _len0: number;
+  private _stride0: number;
+
+  constructor(source: BufferSource);
+  /** @internal */ constructor(source: typeof INTERNAL, layout: Layout);
+  constructor(source: unknown, layout?: Layout) {
+    const l = source === INTERNAL ? (layout as Layout) : resolveSource(source);
+    this._exp = l.exp;
+    this._origin = l.origin;
+    this._shape = l.shape;
+    this._strides = l.strides;
+    this._compiled = l.compiled;
+    this._readonly = l.readonly;
+    this._released = false;
+    const [lo, hi] = extent(l.origin, l.shape, l.strides, l.compiled.itemsize);
+    this._lo = lo;
+    this._hi = hi;
+    this._exports = 0;
+    this._access = null;
+    this._len0 = l.shape.length > 0 ? l.shape[0] : 1;
+    this._stride0 = l.shape.length > 0 ? l.strides[0] : 0;
+    l.exp.views++;
+    if (l.exp.mem !== null) collected.register(this, l.exp, this);
+  }
+
+  // ---------------------------------------------------------------- metadata
+
+  get obj(): unknown {
+    this.checkReleased();
+    return this._exp.obj;
+  }
+  get nbytes(): number {
+    this.checkReleased();
+    return product(this._shape) * this._compiled.itemsize;
+  }
+  get readonly(): boolean {
+    this.checkReleased();
+    return this._readonly;
+  }
+  get itemsize(): number {
+    this.checkReleased();
+    return this._compiled.itemsize;
+  }
+  get format(): F {
+    this.checkReleased();
+    return this._compiled.format as F;
+  }
+  get ndim(): N {
+    this.checkReleased();
+    return this._shape.length as N;
+  }
+  get shape(): number[] {
+    this.checkReleased();
+    return this._shape.slice();
+  }
+  get strides(): number[] {
+    this.checkReleased();
+    return this._strides.slice();
+  }
+  get suboffsets(): number[] {
+    this.checkReleased();
+    return [];
+  }
+  get cContiguous(): boolean {
+    this.checkReleased();
+    return isCContiguous(this._shape, this._strides, this._compiled.itemsize);
+  }
+  get fContiguous(): boolean {
+    this.checkReleased();
+    return isFContiguous(this._shape, this._strides, this._compiled.itemsize);
+  }
+  get contiguous(): boolean {
+    return this.cContiguous || this.fContiguous;
+  }
+  get length(): number {
+    this.checkReleased();
+    if (this._shape.length === 0) throw typeError('0-dim memory has no length');
+    return this._shape[0];
+  }
+
+  // ---------------------------------------------------------------- item access
+
+  /**
+   * `get(i)`, `get(i, j, …)`: an item when every dimension gets an integer;
+   * otherwise (fewer indices, or any Slice) a view of the selected items.
+   */
+  get<const I extends ReadonlyArray<Index | Slice>>(...index: I): GetResult<F, N, I>;
+  get(...index: ReadonlyArray<Index | Slice>): unknown {
+    // Fast path: one integer into a 1-D view.
+    if (index.length === 1 && this._shape.length === 1) {
+      const i = index[0];
+      if (typeof i === 'number') {
+        const n = this._len0;
+        const j = i < 0 ? i + n : i;
+        if (j >= 0 && j < n && Math.floor(j) === j) {
+          const access = this._access ?? this.accessor();
+          return access.read(this._origin - this._lo + j * this._stride0);
+        }
+      }
+    }
+    return this.getSlow(index);
+  }
+
+  private getSlow(index: ReadonlyArray<Index | Slice>): unknown {
+    this.checkReleased();
+    const ndim = this._shape.length;
+    if (ndim === 0) {
+      if (index.length === 0) return this.readAt(this._origin);
+      throw typeError('invalid indexing of 0-dim memory');
+    }
+    if (index.length > ndim) throw typeError(`memoryview: too many indices (${index.length} for ${ndim} dimensions)`);
+    let allIntegers = index.length === ndim;
+    let origin = this._origin;
+    const shape: number[] = [];
+    const strides: number[] = [];
+    for (let k = 0; k < index.length; k++) {
+      const key = index[k];
+      if (key instanceof Slice) {
+        allIntegers = false;
+        const [start, , step, count] = key.indices(this._shape[k]);
+        origin += start * this._strides[k];
+        shape.push(count);
+        strides.push(count > 0 ? this._strides[k] * step : this._strides[k]);
+      } else if (typeof key === 'number' || typeof key === 'bigint') {
+        origin += normalizeIndex(key, this._shape[k], `index out of bounds on dimension ${k + 1}`) * this._strides[k];
+      } else {
+        throw typeError(`memoryview: invalid slice key: ${typeName(key)}`);
+      }
+    }
+    if (allIntegers) return this.readAt(origin);
+    for (let k = index.length; k < ndim; k++) {
+      shape.push(this._shape[k]);
+      strides.push(this._strides[k]);
+    }
+    return this.derive(origin, shape, strides, this._compiled);
+  }
+
+  /** Writes one item: `index` is a number, or an array with one integer per dimension. */
+  set(index: Index | readonly Index[], value: unknown): void {
+    this.checkReleased();
+    if (this._readonly) throw typeError('cannot modify read-only memory', 'ERR_MEMVIEW_READONLY');
+    const ndim = this._shape.length;
+    let origin = this._origin;
+    if (typeof index === 'number' && ndim === 1) {
+      const n = this._len0;
+      const j = index < 0 ? index + n : index;
+      if (j >= 0 && j < n && Math.floor(j) === j) origin += j * this._stride0;
+      else origin += normalizeIndex(index, n, 'index out of bounds on dimension 1') * this._stride0;
+    } else {
+      const indices: readonly unknown[] = globalThis.Array.isArray(index) ? index : [index];
+      if (index instanceof Slice || indices.some((k) => k instanceof Slice)) {
+        throw typeError('memoryview: set() takes integer indices; write slices with get(slice).assign(source)');
+      }
+      if (ndim === 0 && indices.length > 0) throw typeError('invalid indexing of 0-dim memory');
+      if (indices.length > ndim) throw typeError(`memoryview: too many indices (${indices.length} for ${ndim} dimensions)`);
+      if (indices.length < ndim) throw new NotImplementedError('memoryview: sub-views are not implemented; use get(...).assign(source)');
+      for (let k = 0; k < ndim; k++) {
+        origin += normalizeIndex(indices[k], this._shape[k], `index out of bounds on dimension ${k + 1}`) * this._strides[k];
+      }
+    }
+    const access = this._access ?? this.accessor();
+    const converted = access.convert(value);
+    access.write(origin - this._lo, converted);
+  }
+
+  /** Copies `source` (any buffer source) into this view: CPython's `m[...] = source`. */
+  assign(source: BufferSource): void {
+    this.checkReleased();
+    if (this._readonly) throw typeError('cannot modify read-only memory', 'ERR_MEMVIEW_READONLY');
+    const src = source instanceof MemoryView ? source : new MemoryView(source);
+    try {
+      src.checkReleased();
+      if (!sameShape(this._shape, src._shape) || !(native.format_same_items as (a: object, b: object) => boolean)(this._compiled.handle, src._compiled.handle)) {
+        throw new ValueError('memoryview assignment: lvalue and rvalue have different structures', 'ERR_MEMVIEW_SHAPE');
+      }
+      kernels.view_assign(this.span(), this._origin - this._lo, this._strides, src.span(), src._origin - src._lo, src._strides, this._shape, this._compiled.itemsize);
+    } finally {
+      if (src !== source) src.release();
+    }
+  }
+
+  *[Symbol.iterator](): Iterator<unknown> {
+    this.checkReleased();
+    if (this._shape.length === 0) throw typeError('invalid indexing of 0-dim memory');
+    const n = this._shape[0];
+    if (this._shape.length === 1) {
+      for (let i = 0; i < n; i++) yield this.get(i);
+      return;
+    }
+    // n-D: rows as views; they are released when the iteration finishes or is closed.
+    const rows: MemoryView[] = [];
+    try {
+      for (let i = 0; i < n; i++) {
+        const row = this.getSlow([i]) as MemoryView;
+        rows.push(row);
+        yield row;
+      }
+    } finally {
+      for (const row of rows) row.release();
+    }
+  }
+
+  // ---------------------------------------------------------------- methods
+
+  cast<G extends string>(format: G): MemoryView<G, 1>;
+  cast<G extends string, const S extends readonly number[]>(format: G, shape: S): MemoryView<G, S['length']>;
+  cast(format: string, shape?: readonly Index[]): unknown {
+    this.checkReleased();
+    const target = compileFormat(format, FormatMode.View);
+    const itemsize = this._compiled.itemsize;
+    if (!isCContiguous(this._shape, this._strides, itemsize)) {
+      throw typeError('memoryview: casts are restricted to C-contiguous views', 'ERR_MEMVIEW_CONTIGUITY');
+    }
+    if (!target.byteFormat && !this._compiled.byteFormat) {
+      throw typeError('memoryview: cannot cast between two non-byte formats', 'ERR_MEMVIEW_FORMAT');
+    }
+    const nbytes = product(this._shape) * itemsize;
+    let newShape: number[];
+    if (shape === undefined) {
+      if (nbytes % target.itemsize !== 0) throw typeError('memoryview: length is not a multiple of itemsize', 'ERR_MEMVIEW_SHAPE');
+      newShape = [nbytes / target.itemsize];
+    } else {
+      if (!globalThis.Array.isArray(shape)) throw typeError('shape must be a list or a tuple', 'ERR_MEMVIEW_SHAPE');
+      if (shape.length > MAX_NDIM) throw new ValueError(`memoryview: number of dimensions must not exceed ${MAX_NDIM}`, 'ERR_MEMVIEW_SHAPE');
+      if (this._shape.length !== 1 && shape.length !== 1) throw typeError('memoryview: cast must be 1D -> ND or ND -> 1D', 'ERR_MEMVIEW_SHAPE');
+      newShape = shape.map((n) => toIndex(n, 'memoryview.cast(): elements of shape'));
+      if (newShape.some((n) => n <= 0)) throw new ValueError('memoryview.cast(): elements of shape must be integers > 0', 'ERR_MEMVIEW_SHAPE');
+      let total = BigInt(target.itemsize);
+      for (const n of newShape) total *= BigInt(n);
+      if (total !== BigInt(nbytes)) throw typeError('memoryview: product(shape) * itemsize != buffer size', 'ERR_MEMVIEW_SHAPE');
+    }
+    if (shape !== undefined && shape.length === 0 && nbytes !== target.itemsize) {
+      throw typeError('memoryview: product(shape) * itemsize != buffer size', 'ERR_MEMVIEW_SHAPE');
+    }
+    return this.derive(this._lo, newShape, cStrides(newShape, target.itemsize), target);
+  }
+
+  toList(): NestedList<ItemOf<F>, N> {
+    this.checkReleased();
+    const access = this._access ?? this.accessor();
+    const base = this._origin - this._lo;
+    if (this._shape.length === 0) return access.read(base) as NestedList<ItemOf<F>, N>;
+    if (product(this._shape) > 0 && this._hi > this._lo) this.checkAlive();
+    return this.listAt(access, base, 0) as NestedList<ItemOf<F>, N>;
+  }
+
+  private listAt(access: Accessor, offset: number, dim: number): unknown[] {
+    const n = this._shape[dim];
+    const stride = this._strides[dim];
+    const out = new globalThis.Array(n);
+    if (dim === this._shape.length - 1) {
+      const typed = access.typed;
+      if (typed !== null) {
+        // Hot loop (bench: toList of 1M 'i'): elements straight from the typed array.
+        const size = typed.BYTES_PER_ELEMENT;
+        let k = offset / size;
+        const step = stride / size;
+        if (typed.length === 0 && n > 0) throw detachedError();
+        for (let i = 0; i < n; i++, k += step) out[i] = typed[k];
+        return out;
+      }
+      for (let i = 0; i < n; i++) out[i] = access.read(offset + i * stride);
+      return out;
+    }
+    for (let i = 0; i < n; i++) out[i] = this.listAt(access, offset + i * stride, dim + 1);
+    return out;
+  }
+
+  toBytes(order: 'C' | 'F' | 'A' = 'C'): Buffer {
+    this.checkReleased();
+    if (order !== 'C' && order !== 'F' && order !== 'A') throw new ValueError("order must be 'C', 'F' or 'A'");
+    return kernels.view_tobytes(this.span(), this._origin - this._lo, this._shape, this._strides, this._compiled.itemsize, order);
+  }
+
+  hex(sep?: string, bytesPerSep = 1): string {
+    this.checkReleased();
+    if (sep !== undefined && typeof sep !== 'string') throw typeError(`sep must be str, not ${typeName(sep)}`);
+    return kernels.view_hex(this.span(), this._origin - this._lo, this._shape, this._strides, this._compiled.itemsize, sep, toIndex(bytesPerSep, 'bytes_per_sep'));
+  }
+
+  toReadonly(): MemoryView<F, N> {
+    this.checkReleased();
+    const view = this.derive(this._origin, this._shape.slice(), this._strides.slice(), this._compiled);
+    view._readonly = true;
+    return view as unknown as MemoryView<F, N>;
+  }
+
+  toJSON(): unknown {
+    return jsonable(this.toList());
+  }
+
+  equals(other: unknown): boolean {
+    if (other === this) return true;
+    if (this._released) return false;
+    let view: MemoryView;
+    if (other instanceof MemoryView) {
+      if (other._released) return false;
+      view = other;
+    } else {
+      try {
+        view = new MemoryView(other as BufferSource);
+      } catch {
+        return false;
+      }
+    }
+    try {
+      if (!sameShape(this._shape, view._shape)) return false;
+      if (this._compiled.fields[0].kind === 'wchar' || view._compiled.fields[0].kind === 'wchar') return false;
+      return kernels.view_equals(this.span(), this._origin - this._lo, this._shape, this._strides, this._compiled.handle, view.span(), view._origin - view._lo, view._shape, view._strides, view._compiled.handle);
+    } finally {
+      if (view !== other) view.release();
+    }
+  }
+
+  count(value: unknown): number {
+    return this.find(value, 0, Infinity, false, 'count');
+  }
+
+  index(value: unknown, start: Index = 0, stop: Index = Infinity): number {
+    const found = this.find(value, start, stop, true, 'index');
+    if (found < 0) throw new ValueError('memoryview.index(x): x not found');
+    return found;
+  }
+
+  private find(value: unknown, start: Index, stop: Index, firstOnly: boolean, what: string): number {
+    this.checkReleased();
+    if (this._shape.length !== 1) {
+      if (this._shape.length === 0) throw typeError('invalid lookup on 0-dim memory');
+      throw new NotImplementedError(`multi-dimensional ${what} is not implemented`);
+    }
+    const n = this._shape[0];
+    const [from, to] = clampRange(start, stop, n);
+    if (from >= to) return firstOnly ? -1 : 0;
+    const field = this._compiled.fields[0];
+    const origin = this._origin - this._lo;
+    if (this._compiled.nvalues === 1 && field.kind === 'float' && (typeof value === 'number' || typeof value === 'boolean')) {
+      return kernels.view_find_float(this.span(), origin, n, this._stride0, this._compiled.handle, Number(value), from, to, firstOnly);
+    }
+    if (this._compiled.nvalues === 1 && (field.kind === 'int' || field.kind === 'uint' || field.kind === 'bigint' || field.kind === 'biguint' || field.kind === 'pointer')) {
+      const pattern = this.integerPattern(value);
+      if (pattern === null) return firstOnly ? -1 : 0;
+      return kernels.view_find(this.span(), origin, n, this._stride0, this._compiled.itemsize, pattern, from, to, firstOnly);
+    }
+    // Everything else (bool, bytes, records, float against bigint): item by item in JS.
+    const access = this._access ?? this.accessor();
+    let count = 0;
+    for (let i = from; i < to; i++) {
+      if (itemEquals(access.read(origin + i * this._stride0), value)) {
+        if (firstOnly) return i;
+        count++;
+      }
+    }
+    return firstOnly ? -1 : count;
+  }
+
+  /** The item bytes of an integer equal to `value`, or null when no item can equal it. */
+  private integerPattern(value: unknown): Uint8Array | null {
+    let v: unknown = value;
+    if (typeof v === 'boolean') v = v ? 1 : 0;
+    if (typeof v === 'number' && !Number.isInteger(v)) return null;
+    if (typeof v !== 'number' && typeof v !== 'bigint') return null;
+    const scratch = new DataView(new ArrayBuffer(this._compiled.itemsize));
+    const codec = valueCodecs(this._compiled, 'view')[0];
+    let converted: Converted;
+    try {
+      converted = codec.convert(typeof v === 'number' && !Number.isSafeInteger(v) ? BigInt(v) : v);
+    } catch {
+      return null;
+    }
+    codec.write(scratch, 0, converted);
+    return new Uint8Array(scratch.buffer);
+  }
+
+  /** A typed array over the same memory (zero copy); TypeError when there is none. */
+  toTypedArray(): TypedArray {
+    this.checkReleased();
+    const Typed = typedArrayTypeOf(this._compiled);
+    const size = Typed?.BYTES_PER_ELEMENT ?? 1;
+    if (Typed === undefined || this._readonly || !isCContiguous(this._shape, this._strides, this._compiled.itemsize) || this._lo % size !== 0) {
+      throw typeError('memoryview: toTypedArray() needs a writable, C-contiguous, aligned view of a native-order numeric format');
+    }
+    this.checkAlive();
+    const mem = this._exp.mem;
+    const buffer = mem !== null && mem.userBuffer !== undefined ? mem.userBuffer() : this._exp.buffer;
+    if (mem !== null && mem.userBuffer === undefined) {
+      throw typeError('memoryview: this memory cannot be handed out as a typed array');
+    }
+    return new Typed(buffer, this._lo, (this._hi - this._lo) / size);
+  }
+
+  /** A structured-cloneable description of a view over a SharedArrayBuffer. */
+  share(): SharedDescriptor {
+    this.checkReleased();
+    const buffer = this._exp.buffer;
+    if (typeof SharedArrayBuffer === 'undefined' || !(buffer instanceof SharedArrayBuffer)) {
+      throw typeError('memoryview: share() needs a view over a SharedArrayBuffer');
+    }
+    return { buffer, byteOffset: this._origin, format: this._compiled.format, shape: this._shape.slice(), strides: this._strides.slice(), readonly: this._readonly };
+  }
+
+  release(): void {
+    if (this._released) return;
+    if (this._exports > 0) {
+      throw new BufferError(`memoryview has ${this._exports} exported buffer${this._exports === 1 ? '' : 's'}`, 'ERR_MEMVIEW_EXPORTED');
+    }
+    this._released = true;
+    this._access = null;
+    if (this._exp.mem !== null) collected.unregister(this);
+    this._exp.drop();
+  }
+
+  [Symbol.dispose](): void {
+    this.release();
+  }
+
+  toString(): string {
+    return inspectView(this as unknown as MemoryView);
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return inspectView(this as unknown as MemoryView);
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  /** @internal */
+  get isReleased(): boolean {
+    return this._released;
+  }
+
+  /** @internal Throws ValueError when released. */
+  checkReleased(): void {
+    if (this._released) throw releasedError();
+  }
+
+  /** @internal Throws ValueError when the extent is no longer inside the buffer. */
+  checkAlive(): void {
+    if (this._hi === this._lo) return;
+    let ok: boolean;
+    try {
+      ok = new Uint8Array(this._exp.buffer, this._lo, this._hi - this._lo).length === this._hi - this._lo;
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw detachedError();
+  }
+
+  /** @internal A DataView over exactly the extent, for native kernels (they re-check its length). */
+  span(): DataView {
+    try {
+      return new DataView(this._exp.buffer, this._lo, this._hi - this._lo);
+    } catch {
+      return new DataView(new ArrayBuffer(0));
+    }
+  }
+
+  private accessor(): Accessor {
+    this.checkReleased();
+    const access = makeAccessor(this._exp.buffer, this._lo, this._hi - this._lo, this._compiled);
+    this._access = access;
+    return access;
+  }
+
+  private readAt(origin: number): unknown {
+    const access = this._access ?? this.accessor();
+    return access.read(origin - this._lo);
+  }
+
+  /** @internal A view sharing this one's export. */
+  derive(origin: number, shape: number[], strides: number[], compiled: CompiledFormat): MemoryView {
+    return new MemoryView(INTERNAL, { exp: this._exp, origin, shape, strides, compiled, readonly: this._readonly });
+  }
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+function clampRange(start: Index, stop: Index, n: number): [number, number] {
+  const clamp = (v: Index): number => {
+    const x = typeof v === 'number' && !Number.isFinite(v) ? (v > 0 ? n : 0) : toIndex(v);
+    const y = x < 0 ? x + n : x;
+    return y < 0 ? 0 : y > n ? n : y;
+  };
+  return [clamp(start), clamp(stop)];
+}
+
+function jsonable(value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (globalThis.Array.isArray(value)) return value.map(jsonable);
+  if (Buffer.isBuffer(value)) return globalThis.Array.from(value);
+  return value;
+}
+
+/** `memoryview(source)` ≡ `new MemoryView(source)`. */
+export function memoryview<S extends BufferSource>(source: S): MemoryView<FormatOf<S>, NdimOf<S>> {
+  return new MemoryView(source) as MemoryView<FormatOf<S>, NdimOf<S>>;
+}
+
+/** @internal For struct: the bytes of a C-contiguous view, as a DataView. */
+export function internalSpan(view: MemoryView, writable: boolean): { dv: DataView; byteOffset: number; byteLength: number } {
+  view.checkReleased();
+  if (writable && view._readonly) throw typeError('argument must be read-write bytes-like object, not a readonly memoryview', 'ERR_MEMVIEW_READONLY');
+  if (!isCContiguous(view._shape, view._strides, view._compiled.itemsize)) {
+    throw new BufferError('memoryview: underlying buffer is not C-contiguous', 'ERR_MEMVIEW_CONTIGUITY');
+  }
+  view.checkAlive();
+  const byteLength = product(view._shape) * view._compiled.itemsize;
+  return { dv: new DataView(view._exp.buffer, view._lo, view._hi - view._lo), byteOffset: 0, byteLength };
+}
+
