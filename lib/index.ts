@@ -6,3 +6,4 @@ export { BufferError, EOFError, IndexError, MemoryError, NotImplementedError, Ov
 export { MemoryView, memoryview, bufferProtocol, BUF } from './memoryview';
 export type { BufferSource, Item, ItemOf, SharedDescriptor, NestedList } from './memoryview';
 export { Slice, slice } from './slice';
+export { struct } from './struct';
