@@ -7,3 +7,4 @@ export { MemoryView, memoryview, bufferProtocol, BUF } from './memoryview';
 export type { BufferSource, Item, ItemOf, SharedDescriptor, NestedList } from './memoryview';
 export { Slice, slice } from './slice';
 export { struct } from './struct';
+export { Array, PyArray, array } from './array';
