@@ -305,9 +305,19 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
   /** @internal */ _hi: number;
   /** @internal: C-API exports of this very view (memview_get_buffer). */ _exports: number;
   private _access: Accessor | null;
-  // 1-D fast path: items are _typed[_k0 + i * _ks] when the accessor is typed.
   private _len0: number;
   private _stride0: number;
+  // 1-D fast path (bench: memoryview-item): item i is _typed[_k0 + i * _ks].
+  // Until the first access and after release() it is an empty typed array of
+  // the same type (never null), so V8 keeps one precise field type for it and
+  // the hot loop needs no map check; null where there is no fast path.
+  private _typed: TypedArray | null;
+  private _k0: number;
+  private _ks: number;
+  // set() fast path for number values: 1 = any number (e f d), 2 = integers in [_min, _max].
+  private _numberWrite: 0 | 1 | 2;
+  private _min: number;
+  private _max: number;
 
   constructor(source: BufferSource);
   /** @internal */ constructor(source: typeof INTERNAL, layout: Layout);
@@ -327,6 +337,12 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
     this._access = null;
     this._len0 = l.shape.length > 0 ? l.shape[0] : 1;
     this._stride0 = l.shape.length > 0 ? l.strides[0] : 0;
+    this._typed = l.shape.length === 1 ? emptyTypedArray(l.compiled) : null;
+    this._k0 = 0;
+    this._ks = 0;
+    this._numberWrite = 0;
+    this._min = 0;
+    this._max = 0;
     l.exp.views++;
     if (l.exp.mem !== null) collected.register(this, l.exp, this);
   }
@@ -394,15 +410,17 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
    */
   get<const I extends ReadonlyArray<Index | Slice>>(...index: I): GetResult<F, N, I>;
   get(...index: ReadonlyArray<Index | Slice>): unknown {
-    // Fast path: one integer into a 1-D view.
-    if (index.length === 1 && this._shape.length === 1) {
+    // Fast path: one integer into a 1-D typed view. A fractional index reads a
+    // non-element (undefined), as does a detached or shrunk buffer: both fall
+    // through to the checked path.
+    const typed = this._typed;
+    if (typed !== null && index.length === 1) {
       const i = index[0];
       if (typeof i === 'number') {
-        const n = this._len0;
-        const j = i < 0 ? i + n : i;
-        if (j >= 0 && j < n && Math.floor(j) === j) {
-          const access = this._access ?? this.accessor();
-          return access.read(this._origin - this._lo + j * this._stride0);
+        const j = i < 0 ? i + this._len0 : i;
+        if (j >= 0 && j < this._len0) {
+          const value = typed[this._k0 + j * this._ks];
+          if (value !== undefined) return value;
         }
       }
     }
@@ -412,6 +430,14 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
   private getSlow(index: ReadonlyArray<Index | Slice>): unknown {
     this.checkReleased();
     const ndim = this._shape.length;
+    if (ndim === 1 && index.length === 1 && typeof index[0] === 'number') {
+      const i = index[0];
+      const j = i < 0 ? i + this._len0 : i;
+      if (j >= 0 && j < this._len0 && Math.floor(j) === j) {
+        const access = this._access ?? this.accessor();
+        return access.read(this._origin - this._lo + j * this._stride0);
+      }
+    }
     if (ndim === 0) {
       if (index.length === 0) return this.readAt(this._origin);
       throw typeError('invalid indexing of 0-dim memory');
@@ -445,6 +471,22 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
 
   /** Writes one item: `index` is a number, or an array with one integer per dimension. */
   set(index: Index | readonly Index[], value: unknown): void {
+    // Fast path: a number into a 1-D typed view, range-checked inline.
+    const typed = this._typed;
+    if (typed !== null && this._numberWrite !== 0 && typeof index === 'number' && typeof value === 'number') {
+      const j = index < 0 ? index + this._len0 : index;
+      if (j >= 0 && j < this._len0 && Math.floor(j) === j) {
+        const k = this._k0 + j * this._ks;
+        if (k < typed.length && (this._numberWrite === 1 || (value >= this._min && value <= this._max && Math.floor(value) === value))) {
+          typed[k] = value;
+          return;
+        }
+      }
+    }
+    this.setSlow(index, value);
+  }
+
+  private setSlow(index: Index | readonly Index[], value: unknown): void {
     this.checkReleased();
     if (this._readonly) throw typeError('cannot modify read-only memory', 'ERR_MEMVIEW_READONLY');
     const ndim = this._shape.length;
@@ -713,6 +755,7 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
     }
     this._released = true;
     this._access = null;
+    if (this._typed !== null) this._typed = emptyTypedArray(this._compiled);
     if (this._exp.mem !== null) collected.unregister(this);
     this._exp.drop();
   }
@@ -766,6 +809,20 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
     this.checkReleased();
     const access = makeAccessor(this._exp.buffer, this._lo, this._hi - this._lo, this._compiled);
     this._access = access;
+    const typed = access.typed;
+    if (typed !== null && this._shape.length === 1 && this._stride0 !== 0) {
+      const size = typed.BYTES_PER_ELEMENT;
+      this._typed = typed;
+      this._k0 = (this._origin - this._lo) / size;
+      this._ks = this._stride0 / size;
+      const field = this._compiled.fields[0];
+      if (!this._readonly && (field.kind === 'float' || field.kind === 'int' || field.kind === 'uint')) {
+        this._numberWrite = field.kind === 'float' ? (field.size === 2 ? 0 : 1) : 2;
+        const bits = field.size * 8;
+        this._min = field.kind === 'int' ? -(2 ** (bits - 1)) : 0;
+        this._max = field.kind === 'int' ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
+      }
+    }
     return access;
   }
 
@@ -778,6 +835,20 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
   derive(origin: number, shape: number[], strides: number[], compiled: CompiledFormat): MemoryView {
     return new MemoryView(INTERNAL, { exp: this._exp, origin, shape, strides, compiled, readonly: this._readonly });
   }
+}
+
+const emptyTypedArrays = new Map<unknown, TypedArray>();
+
+/** A shared zero-length typed array of the format's type, or null when it has none. */
+function emptyTypedArray(compiled: CompiledFormat): TypedArray | null {
+  const Typed = typedArrayTypeOf(compiled);
+  if (Typed === undefined) return null;
+  let empty = emptyTypedArrays.get(Typed);
+  if (empty === undefined) {
+    empty = new Typed(new ArrayBuffer(0), 0, 0);
+    emptyTypedArrays.set(Typed, empty);
+  }
+  return empty;
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
