@@ -103,8 +103,9 @@ function writer(field: FieldRun, at: number): Write {
         if (size === 0) return;
         const src = v as Uint8Array;
         const dst = bytesAt(dv, o + at, size);
-        const n = Math.min(src.length, size - 1, 255);
-        dst[0] = n;
+        // CPython copies up to size - 1 bytes, and caps only the length byte at 255.
+        const n = Math.min(src.length, size - 1);
+        dst[0] = Math.min(n, 255);
         dst.set(src.subarray(0, n), 1);
         dst.fill(0, 1 + n);
       };

@@ -91,7 +91,11 @@ export function makeConverter(field: FieldRun, compiled: CompiledFormat, api: Ap
         if (typeof value === 'number') x = value;
         else if (typeof value === 'bigint') {
           x = Number(value);
-          if (!Number.isFinite(x)) throw outOfRange(api, field, format, -Number.MAX_VALUE, Number.MAX_VALUE, value);
+          if (!Number.isFinite(x)) {
+            // CPython's struct fails PyFloat_AsDouble here: "required argument is not a float".
+            if (api === 'struct') throw wrongType(api, field, format, value);
+            throw outOfRange(api, field, format, -Number.MAX_VALUE, Number.MAX_VALUE, value);
+          }
         } else throw wrongType(api, field, format, value);
         if (checkFloat32 && Number.isFinite(x) && !Number.isFinite(Math.fround(x)) && Math.abs(x) > FLOAT32_MAX) {
           throw outOfRange(api, field, format, -FLOAT32_MAX, FLOAT32_MAX, value);
