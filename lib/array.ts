@@ -402,11 +402,12 @@ export class Array implements Iterable<unknown> {
     const n = source.length;
     const length = this._length;
     const [start, sliceStop, step, sliceCount] = s.indices(length);
+    const count = step === 1 ? Math.max(sliceStop, start) - start : sliceCount;
+    // As CPython (issue #4509): fail before anything changes when the size would.
+    if ((n === 0 || n !== count) && this._exports !== 0) throw exportedError();
     if (step === 1) {
-      const stop = Math.max(sliceStop, start);
-      const count = stop - start;
+      const stop = start + count;
       if (n !== count) {
-        this._checkResizable();
         const newLength = length - count + n;
         this._reserve(newLength);
         this._data.copyWithin(start + n, stop, length);
@@ -416,7 +417,11 @@ export class Array implements Iterable<unknown> {
       if (n < count) this._shrunk();
       return;
     }
-    if (n !== sliceCount) throw new ValueError(`attempt to assign array of size ${n} to extended slice of size ${sliceCount}`);
+    if (n === 0) {
+      this._deleteSlice(s); // CPython: assigning no items to an extended slice deletes it
+      return;
+    }
+    if (n !== count) throw new ValueError(`attempt to assign array of size ${n} to extended slice of size ${count}`);
     const data = this._data;
     for (let k = 0, i = start; k < n; k++, i += step) data[i] = source[k];
   }
@@ -641,8 +646,8 @@ export class Array implements Iterable<unknown> {
 
   /** Appends the code points of `text` (u and w arrays only). */
   fromUnicode(text: string): void {
-    if (!this._traits.wchar) throw new ValueError('fromunicode() may only be called on unicode type arrays');
     if (typeof text !== 'string') throw typeError(`fromunicode() argument must be str, not ${pyTypeName(text)}`);
+    if (!this._traits.wchar) throw new ValueError('fromunicode() may only be called on unicode type arrays');
     const points: number[] = [];
     for (const ch of text) points.push(ch.codePointAt(0) as number);
     if (points.length === 0) return;
@@ -772,7 +777,11 @@ export class Array implements Iterable<unknown> {
     const n = this._length;
     const find = kernels.view_find;
     if (n >= 4096 && find !== undefined && !this._traits.float) {
-      return find(new DataView(this._data.buffer, 0, n * this._traits.itemsize), 0, n, this._traits.itemsize, this._traits.itemsize, this._pattern(target), 0, n, false);
+      // One native SIMD scan (binding/bytes.cc FindItems) beats a JS loop on long arrays.
+      const pattern = this._pattern(target);
+      if (pattern === null) return 0;
+      const itemsize = this._traits.itemsize;
+      return find(new DataView(this._data.buffer, 0, n * itemsize), 0, n, itemsize, itemsize, pattern, 0, n, false);
     }
     const data = this._data;
     let c = 0;
@@ -780,12 +789,12 @@ export class Array implements Iterable<unknown> {
     return c;
   }
 
-  /** The item bytes of an element value (for the native search). */
-  private _pattern(target: number | bigint): Uint8Array {
+  /** The item bytes of an element value (for the native search); null when no item can hold it. */
+  private _pattern(target: number | bigint): Uint8Array | null {
     const one = new this._traits.Typed(1);
     one[0] = target;
-    // A value out of the element's range would wrap: it equals no item, so search for none.
-    if (one[0] !== target) return new Uint8Array(0);
+    // A value out of the element's range wraps: it equals no item.
+    if (one[0] !== target) return null;
     return new Uint8Array(one.buffer, 0, this._traits.itemsize);
   }
 
