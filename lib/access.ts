@@ -9,7 +9,7 @@
 // the accessor throws ValueError and never touches memory.
 import { NotImplementedError, ValueError } from './errors';
 import { CompiledFormat } from './format';
-import { itemReader, valueCodecs } from './layout';
+import { Read, itemReader, valueCodecs } from './layout';
 import { Converted } from './values';
 
 export type TypedArray =
@@ -60,6 +60,9 @@ export function releasedError(): ValueError {
 export interface Accessor {
   /** Typed array over the extent, when items are its elements (else null). */
   readonly typed: TypedArray | null;
+  /** Else, for single-value formats: the DataView over the extent and its item reader. */
+  readonly dataView: DataView | null;
+  readonly readItem: Read | null;
   read(offset: number): unknown;
   /** `value` comes from `convert`: conversion happens before memory is touched. */
   write(offset: number, value: Converted | Converted[]): void;
@@ -88,6 +91,8 @@ function typedAccessor(typed: TypedArray, size: number, compiled: CompiledFormat
   const convert = valueCodecs(compiled, 'view')[0].convert;
   return {
     typed,
+    dataView: null,
+    readItem: null,
     read(offset) {
       const value = typed[offset / size];
       if (value === undefined) throw detachedError();
@@ -104,6 +109,11 @@ function typedAccessor(typed: TypedArray, size: number, compiled: CompiledFormat
 
 function dataViewAccessor(buffer: ArrayBufferLike, lo: number, nbytes: number, compiled: CompiledFormat): Accessor {
   let dv: DataView | null = null;
+  try {
+    dv = new DataView(buffer, lo, nbytes);
+  } catch {
+    // Detached or shrunk right now; retried on each access (a resizable buffer may grow back).
+  }
   const view = (): DataView => {
     if (dv === null) dv = new DataView(buffer, lo, nbytes);
     return dv;
@@ -114,6 +124,8 @@ function dataViewAccessor(buffer: ArrayBufferLike, lo: number, nbytes: number, c
   const format = compiled.format;
   return {
     typed: null,
+    dataView: record ? null : dv,
+    readItem: record ? null : read,
     read(offset) {
       try {
         return read(view(), offset);
@@ -157,5 +169,5 @@ function wcharAccessor(compiled: CompiledFormat): Accessor {
   const fail = (): never => {
     throw new NotImplementedError(`memoryview: format ${compiled.format} not supported`);
   };
-  return { typed: null, read: fail, write: fail, convert: fail };
+  return { typed: null, dataView: null, readItem: null, read: fail, write: fail, convert: fail };
 }

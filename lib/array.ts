@@ -32,7 +32,8 @@ import { makeConverter } from './values';
 
 interface StorageNative {
   storage_new(nbytes: number): object;
-  storage_resize(handle: object, nbytes: number, keepBytes: number): ArrayBuffer;
+  storage_resize(handle: object, nbytes: number, keepBytes: number, ownerView: ArrayBufferLike): ArrayBuffer;
+  storage_view(handle: object): ArrayBuffer;
   storage_arraybuffer(handle: object): ArrayBuffer;
   storage_address(handle: object): bigint;
 }
@@ -226,7 +227,7 @@ function pyTypeName(value: unknown): string {
 export class Array implements Iterable<unknown> {
   /** @internal */ _traits: Traits;
   /** @internal */ _handle: object | null; // null until the first item: no native block yet
-  /** @internal */ _data: Store;
+  #data: Store; // the owner's view of the block (storage_view): never handed out, detached when the block changes
   /** @internal */ _length: number;
   /** @internal */ _exports: number;
   /** @internal */ _convert: ElementConverter;
@@ -235,7 +236,7 @@ export class Array implements Iterable<unknown> {
     const traits = traitsOf(typecode);
     this._traits = traits;
     this._handle = null;
-    this._data = new traits.Typed(0);
+    this.#data = new traits.Typed(0);
     this._length = 0;
     this._exports = 0;
     this._convert = traits.convert;
@@ -281,11 +282,11 @@ export class Array implements Iterable<unknown> {
 
   /** Grows the block to hold at least `items` items (by half again, at least). */
   private _reserve(items: number): void {
-    if (items <= this._data.length) return;
+    if (items <= this.#data.length) return;
     const itemsize = this._traits.itemsize;
     const maxItems = Math.floor(MAX_BYTES / itemsize);
     if (!(items <= maxItems)) throw noMemory();
-    const capacity = Math.min(maxItems, Math.max(items, this._data.length + Math.floor(this._data.length / 2) + 8));
+    const capacity = Math.min(maxItems, Math.max(items, this.#data.length + Math.floor(this.#data.length / 2) + 8));
     this._setCapacity(capacity);
   }
 
@@ -295,16 +296,16 @@ export class Array implements Iterable<unknown> {
     let buffer: ArrayBuffer;
     if (this._handle === null) {
       this._handle = storage.storage_new(items * itemsize);
-      buffer = storage.storage_arraybuffer(this._handle);
+      buffer = storage.storage_view(this._handle);
     } else {
-      buffer = storage.storage_resize(this._handle, items * itemsize, Math.min(this._length, items) * itemsize);
+      buffer = storage.storage_resize(this._handle, items * itemsize, Math.min(this._length, items) * itemsize, this.#data.buffer);
     }
-    this._data = new this._traits.Typed(buffer, 0, items);
+    this.#data = new this._traits.Typed(buffer, 0, items);
   }
 
   /** Gives back memory after a large shrink, as CPython does. */
   private _shrunk(): void {
-    const capacity = this._data.length;
+    const capacity = this.#data.length;
     if (this._length < capacity >> 2 && capacity > 64) this._setCapacity(this._length + (this._length >> 1));
   }
 
@@ -315,7 +316,7 @@ export class Array implements Iterable<unknown> {
 
   /** Item i (0 ≤ i < length) as JS reads it. */
   private _item(i: number): unknown {
-    const raw = this._data[i];
+    const raw = this.#data[i];
     const traits = this._traits;
     if (traits.wchar) return wcharOf(raw as number);
     if (traits.widenToBigInt) return BigInt(raw as number);
@@ -332,13 +333,13 @@ export class Array implements Iterable<unknown> {
   /** The items as a fresh typed array copy (safe against aliasing). */
   private _snapshot(start = 0, stop = this._length): Store {
     const copy = new this._traits.Typed(stop - start);
-    copy.set(this._data.subarray(start, stop));
+    copy.set(this.#data.subarray(start, stop));
     return copy;
   }
 
   /** The bytes of the items, as a view (not a copy) over the block. */
   private _bytes(): Uint8Array {
-    return new Uint8Array(this._data.buffer, 0, this._length * this._traits.itemsize);
+    return new Uint8Array(this.#data.buffer, 0, this._length * this._traits.itemsize);
   }
 
   // -------------------------------------------------------------- item access
@@ -351,7 +352,7 @@ export class Array implements Iterable<unknown> {
       let i = index;
       if (i < 0) i += this._length;
       if (i >= 0 && i < this._length && (i | 0) === i) {
-        const raw = this._data[i];
+        const raw = this.#data[i];
         const traits = this._traits;
         if (traits.wchar) return wcharOf(raw as number);
         return traits.widenToBigInt ? BigInt(raw as number) : raw;
@@ -365,10 +366,10 @@ export class Array implements Iterable<unknown> {
     const [start, , step, count] = s.indices(this._length);
     const result = this._sibling(count);
     if (step === 1) {
-      result._data.set(this._data.subarray(start, start + count));
+      result.#data.set(this.#data.subarray(start, start + count));
     } else {
-      const src = this._data;
-      const dst = result._data;
+      const src = this.#data;
+      const dst = result.#data;
       for (let k = 0, i = start; k < count; k++, i += step) dst[k] = src[i];
     }
     result._length = count;
@@ -384,7 +385,7 @@ export class Array implements Iterable<unknown> {
       return;
     }
     const i = itemIndex(index, this._length, 'array assignment index out of range');
-    this._data[i] = this._convert(value);
+    this.#data[i] = this._convert(value);
   }
 
   private _setSlice(s: Slice, values: unknown): void {
@@ -410,10 +411,10 @@ export class Array implements Iterable<unknown> {
       if (n !== count) {
         const newLength = length - count + n;
         this._reserve(newLength);
-        this._data.copyWithin(start + n, stop, length);
+        this.#data.copyWithin(start + n, stop, length);
         this._length = newLength;
       }
-      this._data.set(source, start);
+      this.#data.set(source, start);
       if (n < count) this._shrunk();
       return;
     }
@@ -422,7 +423,7 @@ export class Array implements Iterable<unknown> {
       return;
     }
     if (n !== count) throw new ValueError(`attempt to assign array of size ${n} to extended slice of size ${count}`);
-    const data = this._data;
+    const data = this.#data;
     for (let k = 0, i = start; k < n; k++, i += step) data[i] = source[k];
   }
 
@@ -438,7 +439,7 @@ export class Array implements Iterable<unknown> {
   }
 
   private _removeAt(i: number): void {
-    this._data.copyWithin(i, i + 1, this._length);
+    this.#data.copyWithin(i, i + 1, this._length);
     this._length -= 1;
     this._shrunk();
   }
@@ -454,7 +455,7 @@ export class Array implements Iterable<unknown> {
       start += step * (count - 1);
       step = -step;
     }
-    const data = this._data;
+    const data = this.#data;
     const length = this._length;
     if (step === 1) {
       data.copyWithin(start, start + count, length);
@@ -479,8 +480,8 @@ export class Array implements Iterable<unknown> {
     const v = this._convert(value);
     if (this._exports !== 0) throw exportedError();
     const n = this._length;
-    if (n === this._data.length) this._reserve(n + 1);
-    this._data[n] = v;
+    if (n === this.#data.length) this._reserve(n + 1);
+    this.#data[n] = v;
     this._length = n + 1;
   }
 
@@ -493,8 +494,8 @@ export class Array implements Iterable<unknown> {
     if (k < 0) k = Math.max(0, k + n);
     if (k > n) k = n;
     this._reserve(n + 1);
-    this._data.copyWithin(k + 1, k, n);
-    this._data[k] = v;
+    this.#data.copyWithin(k + 1, k, n);
+    this.#data[k] = v;
     this._length = n + 1;
   }
 
@@ -531,7 +532,7 @@ export class Array implements Iterable<unknown> {
         if (n === 0) return;
         this._checkResizable();
         this._reserve(this._length + n);
-        this._data.set(values._data.subarray(0, n), this._length); // after _reserve: `values` may be this
+        this.#data.set(values.#data.subarray(0, n), this._length); // after _reserve: `values` may be this
         this._length += n;
         return;
       }
@@ -544,7 +545,7 @@ export class Array implements Iterable<unknown> {
     if (n === 0) return;
     this._checkResizable();
     this._reserve(this._length + n);
-    this._data.set(source, this._length);
+    this.#data.set(source, this._length);
     this._length += n;
   }
 
@@ -587,7 +588,7 @@ export class Array implements Iterable<unknown> {
       count = source._length;
       srcFormat = source._traits.compiled;
       stride = srcFormat.itemsize;
-      mem = new DataView(source._data.buffer, 0, count * stride);
+      mem = new DataView(source.#data.buffer, 0, count * stride);
       origin = 0;
     } else if (source instanceof MemoryView) {
       source.checkReleased();
@@ -616,8 +617,8 @@ export class Array implements Iterable<unknown> {
     const n = this._length;
     const itemsize = this._traits.itemsize;
     this._reserve(n + count);
-    if (source === this) mem = new DataView(this._data.buffer, 0, count * stride);
-    const dst = new DataView(this._data.buffer, n * itemsize, count * itemsize);
+    if (source === this) mem = new DataView(this.#data.buffer, 0, count * stride);
+    const dst = new DataView(this.#data.buffer, n * itemsize, count * itemsize);
     convertKernel(dst, 0, this._traits.compiled.handle, mem, origin, [count], [stride], srcFormat.handle, 'overflow');
     this._length = n + count;
     return true;
@@ -640,7 +641,7 @@ export class Array implements Iterable<unknown> {
     if (buffer === this) bytes = bytes.slice(); // about to move
     const length = this._length;
     this._reserve(length + n);
-    new Uint8Array(this._data.buffer, length * itemsize, n * itemsize).set(bytes);
+    new Uint8Array(this.#data.buffer, length * itemsize, n * itemsize).set(bytes);
     this._length = length + n;
   }
 
@@ -653,7 +654,7 @@ export class Array implements Iterable<unknown> {
     if (points.length === 0) return;
     this._checkResizable();
     this._reserve(this._length + points.length);
-    this._data.set(points, this._length);
+    this.#data.set(points, this._length);
     this._length += points.length;
   }
 
@@ -678,7 +679,7 @@ export class Array implements Iterable<unknown> {
     while (got < want) {
       const chunk = Math.min(want - got, Math.max(CHUNK, got));
       this._reserve(Math.ceil((start + got + chunk) / itemsize));
-      const target = new Uint8Array(this._data.buffer, start + got, chunk);
+      const target = new Uint8Array(this.#data.buffer, start + got, chunk);
       const read = fs.readSync(fd, target, 0, chunk, null);
       if (read === 0) break;
       got += read;
@@ -721,7 +722,7 @@ export class Array implements Iterable<unknown> {
   byteswap(): void {
     const itemsize = this._traits.itemsize;
     if (itemsize === 1 || this._length === 0) return;
-    const bytes = Buffer.from(this._data.buffer, 0, this._length * itemsize);
+    const bytes = Buffer.from(this.#data.buffer, 0, this._length * itemsize);
     // Node's own swaps (native for large buffers): as fast as byte swapping gets here.
     if (itemsize === 2) bytes.swap16();
     else if (itemsize === 4) bytes.swap32();
@@ -730,7 +731,7 @@ export class Array implements Iterable<unknown> {
 
   /** Reverses the items in place. */
   reverse(): void {
-    this._data.subarray(0, this._length).reverse();
+    this.#data.subarray(0, this._length).reverse();
   }
 
   // -------------------------------------------------------------- searching
@@ -766,7 +767,7 @@ export class Array implements Iterable<unknown> {
   private _find(value: unknown, start: number, stop: number): number {
     const target = this._target(value);
     if (target === undefined || start >= stop) return -1;
-    const k = this._data.subarray(start, stop).indexOf(target);
+    const k = this.#data.subarray(start, stop).indexOf(target);
     return k < 0 ? -1 : start + k;
   }
 
@@ -781,9 +782,9 @@ export class Array implements Iterable<unknown> {
       const pattern = this._pattern(target);
       if (pattern === null) return 0;
       const itemsize = this._traits.itemsize;
-      return find(new DataView(this._data.buffer, 0, n * itemsize), 0, n, itemsize, itemsize, pattern, 0, n, false);
+      return find(new DataView(this.#data.buffer, 0, n * itemsize), 0, n, itemsize, itemsize, pattern, 0, n, false);
     }
-    const data = this._data;
+    const data = this.#data;
     let c = 0;
     for (let i = 0; i < n; i++) if (data[i] === target) c++;
     return c;
@@ -822,8 +823,8 @@ export class Array implements Iterable<unknown> {
     const a = this._length;
     const b = other._length;
     const result = this._sibling(a + b);
-    result._data.set(this._data.subarray(0, a));
-    result._data.set(other._data.subarray(0, b), a);
+    result.#data.set(this.#data.subarray(0, a));
+    result.#data.set(other.#data.subarray(0, b), a);
     result._length = a + b;
     return result;
   }
@@ -838,8 +839,8 @@ export class Array implements Iterable<unknown> {
     const total = Number(times) * length;
     const result = this._sibling(total);
     if (total > 0) {
-      const data = result._data;
-      data.set(this._data.subarray(0, length));
+      const data = result.#data;
+      data.set(this.#data.subarray(0, length));
       // Doubling copies: log2(times) memmoves.
       for (let filled = length; filled < total; filled *= 2) data.copyWithin(filled, 0, Math.min(filled, total - filled));
     }
@@ -850,7 +851,7 @@ export class Array implements Iterable<unknown> {
   /** A new Array with the same items. */
   copy(): Array {
     const result = this._sibling(this._length);
-    result._data.set(this._data.subarray(0, this._length));
+    result.#data.set(this.#data.subarray(0, this._length));
     result._length = this._length;
     return result;
   }
@@ -866,8 +867,8 @@ export class Array implements Iterable<unknown> {
   /** The first index where items differ (or the shorter length). */
   private _firstDifference(other: Array): number {
     const n = Math.min(this._length, other._length);
-    const a = this._data;
-    const b = other._data;
+    const a = this.#data;
+    const b = other.#data;
     if (this._traits.Typed === other._traits.Typed && this._traits.wchar === other._traits.wchar) {
       let i = 0;
       while (i < n && a[i] === b[i]) i++;
@@ -889,8 +890,8 @@ export class Array implements Iterable<unknown> {
     if (this._traits.wchar !== other._traits.wchar) {
       throw typeError(`'<' not supported between instances of '${this._traits.wchar ? 'str' : 'int'}' and '${other._traits.wchar ? 'str' : 'int'}'`);
     }
-    const a = this._data[i];
-    const b = other._data[i];
+    const a = this.#data[i];
+    const b = other.#data[i];
     return a < b ? -1 : a > b ? 1 : NaN;
   }
 
@@ -904,7 +905,7 @@ export class Array implements Iterable<unknown> {
     if (traits.wchar || traits.widenToBigInt) {
       for (let i = 0; i < n; i++) out[i] = this._item(i);
     } else {
-      const data = this._data;
+      const data = this.#data;
       for (let i = 0; i < n; i++) out[i] = data[i];
     }
     return out;
@@ -918,7 +919,7 @@ export class Array implements Iterable<unknown> {
   /** The items of a u or w array as a string. */
   toUnicode(): string {
     if (!this._traits.wchar) throw new ValueError('tounicode() may only be called on unicode type arrays');
-    const data = this._data;
+    const data = this.#data;
     const n = this._length;
     let out = '';
     const CHUNK = 8192;
@@ -955,7 +956,7 @@ export class Array implements Iterable<unknown> {
     const head = `array('${traits.typecode}'`;
     if (this._length === 0) return `${head})`;
     if (traits.wchar) return `${head}, ${pyStrRepr(this.toUnicode())})`;
-    const data = this._data;
+    const data = this.#data;
     const parts = new globalThis.Array<string>(this._length);
     for (let i = 0; i < this._length; i++) parts[i] = traits.float ? pyFloatRepr(data[i] as number) : String(data[i]);
     return `${head}, [${parts.join(', ')}])`;

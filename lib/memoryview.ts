@@ -6,12 +6,14 @@
 // arithmetic (indexing, slicing, n-D basic indexing, cast) is O(ndim) JS;
 // per-item access goes through access.ts in JS; bulk work (toBytes, assign,
 // equals, hex, count, index) is one native call over a DataView of the extent.
+import { types } from 'node:util';
+
 import { native } from './binding';
 import { Accessor, TypedArray, detachedError, makeAccessor, releasedError, typedArrayTypeOf } from './access';
 import { BufferError, NotImplementedError, ValueError, typeError } from './errors';
 import { ExportedMemory, isMemoryOwner, kExport } from './exporter';
 import { CompiledFormat, FormatMode, compileFormat, typeName } from './format';
-import { valueCodecs } from './layout';
+import { Read, valueCodecs } from './layout';
 import { Index, Slice, normalizeIndex, toIndex } from './slice';
 import { notABuffer, plainSource } from './sources';
 import { itemEquals } from './compare';
@@ -19,6 +21,7 @@ import { inspectView } from './inspect';
 import type { Converted } from './values';
 
 const MAX_NDIM = 64;
+const SSIZE_MAX = (1n << 63n) - 1n;
 
 /** The buffer protocol symbol (PEP 688 in JS): `obj[bufferProtocol](flags)` returns a MemoryView. */
 export const bufferProtocol: unique symbol = Symbol.for('memview.buffer') as never;
@@ -170,7 +173,7 @@ function isSharedDescriptor(value: unknown): value is SharedDescriptor {
     typeof SharedArrayBuffer !== 'undefined' &&
     typeof value === 'object' &&
     value !== null &&
-    (value as SharedDescriptor).buffer instanceof SharedArrayBuffer &&
+    types.isSharedArrayBuffer((value as SharedDescriptor).buffer) &&
     typeof (value as SharedDescriptor).format === 'string' &&
     globalThis.Array.isArray((value as SharedDescriptor).shape)
   );
@@ -192,7 +195,12 @@ function product(shape: readonly number[]): number {
   return n;
 }
 
+// CPython's flags: 0-d views are contiguous; 1-D views when their one item or
+// their stride says so (so an empty reversed view is not); n-D views as
+// PyBuffer_IsContiguous, where a view without items is contiguous.
 function isCContiguous(shape: readonly number[], strides: readonly number[], itemsize: number): boolean {
+  if (shape.length === 0) return true;
+  if (shape.length === 1) return shape[0] === 1 || strides[0] === itemsize;
   if (product(shape) === 0) return true;
   let expected = itemsize;
   for (let k = shape.length - 1; k >= 0; k--) {
@@ -203,6 +211,7 @@ function isCContiguous(shape: readonly number[], strides: readonly number[], ite
 }
 
 function isFContiguous(shape: readonly number[], strides: readonly number[], itemsize: number): boolean {
+  if (shape.length <= 1) return isCContiguous(shape, strides, itemsize);
   if (product(shape) === 0) return true;
   let expected = itemsize;
   for (let k = 0; k < shape.length; k++) {
@@ -316,6 +325,13 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
   private _ks: number;
   // set() fast path for number values: 1 = any number (e f d), 2 = integers in [_min, _max].
   private _numberWrite: 0 | 1 | 2;
+  // 1-D DataView fast path (other byte orders, unaligned): item i is
+  // _readItem(_dv, _b0 + i * _stride0) for i < _dvLen. Sentinels, never null,
+  // for the same reason as _typed; _dvLen is 0 until the path is real.
+  private _dv: DataView;
+  private _readItem: Read;
+  private _b0: number;
+  private _dvLen: number;
   private _min: number;
   private _max: number;
 
@@ -341,6 +357,10 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
     this._k0 = 0;
     this._ks = 0;
     this._numberWrite = 0;
+    this._dv = EMPTY_DATA_VIEW;
+    this._readItem = readNothing;
+    this._b0 = 0;
+    this._dvLen = 0;
     this._min = 0;
     this._max = 0;
     l.exp.views++;
@@ -424,6 +444,19 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
         }
       }
     }
+    if (index.length === 1) {
+      const i = index[0];
+      if (typeof i === 'number') {
+        const j = i < 0 ? i + this._dvLen : i;
+        if (j >= 0 && j < this._dvLen && Math.floor(j) === j) {
+          try {
+            return this._readItem(this._dv, this._b0 + j * this._stride0);
+          } catch {
+            // detached or shrunk: the checked path below says so
+          }
+        }
+      }
+    }
     return this.getSlow(index);
   }
 
@@ -454,7 +487,7 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
         const [start, , step, count] = key.indices(this._shape[k]);
         origin += start * this._strides[k];
         shape.push(count);
-        strides.push(count > 0 ? this._strides[k] * step : this._strides[k]);
+        strides.push(this._strides[k] * step);
       } else if (typeof key === 'number' || typeof key === 'bigint') {
         origin += normalizeIndex(key, this._shape[k], `index out of bounds on dimension ${k + 1}`) * this._strides[k];
       } else {
@@ -564,6 +597,9 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
     if (!target.byteFormat && !this._compiled.byteFormat) {
       throw typeError('memoryview: cannot cast between two non-byte formats', 'ERR_MEMVIEW_FORMAT');
     }
+    if ((shape !== undefined || this._shape.length !== 1) && this._shape.includes(0)) {
+      throw typeError('memoryview: cannot cast view with zeros in shape or strides', 'ERR_MEMVIEW_SHAPE');
+    }
     const nbytes = product(this._shape) * itemsize;
     let newShape: number[];
     if (shape === undefined) {
@@ -577,6 +613,7 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
       if (newShape.some((n) => n <= 0)) throw new ValueError('memoryview.cast(): elements of shape must be integers > 0', 'ERR_MEMVIEW_SHAPE');
       let total = BigInt(target.itemsize);
       for (const n of newShape) total *= BigInt(n);
+      if (total > SSIZE_MAX) throw new ValueError('memoryview.cast(): product(shape) > SSIZE_MAX', 'ERR_MEMVIEW_SHAPE');
       if (total !== BigInt(nbytes)) throw typeError('memoryview: product(shape) * itemsize != buffer size', 'ERR_MEMVIEW_SHAPE');
     }
     if (shape !== undefined && shape.length === 0 && nbytes !== target.itemsize) {
@@ -597,16 +634,27 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
   private listAt(access: Accessor, offset: number, dim: number): unknown[] {
     const n = this._shape[dim];
     const stride = this._strides[dim];
-    const out = new globalThis.Array(n);
+    // Preallocated: faster than push for large n (bench: memoryview-bulk, toList).
+    const out: unknown[] = new globalThis.Array(n);
     if (dim === this._shape.length - 1) {
       const typed = access.typed;
       if (typed !== null) {
-        // Hot loop (bench: toList of 1M 'i'): elements straight from the typed array.
+        // Hot loop: elements straight from the typed array (detached reads 0 items).
         const size = typed.BYTES_PER_ELEMENT;
         let k = offset / size;
         const step = stride / size;
         if (typed.length === 0 && n > 0) throw detachedError();
         for (let i = 0; i < n; i++, k += step) out[i] = typed[k];
+        return out;
+      }
+      const dv = access.dataView;
+      const read = access.readItem;
+      if (dv !== null && read !== null) {
+        try {
+          for (let i = 0; i < n; i++) out[i] = read(dv, offset + i * stride);
+        } catch {
+          throw detachedError();
+        }
         return out;
       }
       for (let i = 0; i < n; i++) out[i] = access.read(offset + i * stride);
@@ -640,8 +688,9 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
   }
 
   equals(other: unknown): boolean {
-    if (other === this) return true;
-    if (this._released) return false;
+    // As CPython: no identity shortcut (a view holding a NaN is not equal to
+    // itself), except that a released view equals only itself.
+    if (this._released) return other === this;
     let view: MemoryView;
     if (other instanceof MemoryView) {
       if (other._released) return false;
@@ -709,6 +758,8 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
     if (typeof v === 'boolean') v = v ? 1 : 0;
     if (typeof v === 'number' && !Number.isInteger(v)) return null;
     if (typeof v !== 'number' && typeof v !== 'bigint') return null;
+    // 'P' stores -1 as 2**64 - 1, which reads back unequal to -1.
+    if (v < 0 && this._compiled.fields[0].kind === 'pointer') return null;
     const scratch = new DataView(new ArrayBuffer(this._compiled.itemsize));
     const codec = valueCodecs(this._compiled, 'view')[0];
     let converted: Converted;
@@ -724,6 +775,7 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
   /** A typed array over the same memory (zero copy); TypeError when there is none. */
   toTypedArray(): TypedArray {
     this.checkReleased();
+    this.checkAlive();
     const Typed = typedArrayTypeOf(this._compiled);
     const size = Typed?.BYTES_PER_ELEMENT ?? 1;
     if (Typed === undefined || this._readonly || !isCContiguous(this._shape, this._strides, this._compiled.itemsize) || this._lo % size !== 0) {
@@ -742,7 +794,7 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
   share(): SharedDescriptor {
     this.checkReleased();
     const buffer = this._exp.buffer;
-    if (typeof SharedArrayBuffer === 'undefined' || !(buffer instanceof SharedArrayBuffer)) {
+    if (!types.isSharedArrayBuffer(buffer)) {
       throw typeError('memoryview: share() needs a view over a SharedArrayBuffer');
     }
     return { buffer, byteOffset: this._origin, format: this._compiled.format, shape: this._shape.slice(), strides: this._strides.slice(), readonly: this._readonly };
@@ -755,6 +807,7 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
     }
     this._released = true;
     this._access = null;
+    this._dvLen = 0;
     if (this._typed !== null) this._typed = emptyTypedArray(this._compiled);
     if (this._exp.mem !== null) collected.unregister(this);
     this._exp.drop();
@@ -809,6 +862,12 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
     this.checkReleased();
     const access = makeAccessor(this._exp.buffer, this._lo, this._hi - this._lo, this._compiled);
     this._access = access;
+    if (access.dataView !== null && access.readItem !== null && this._shape.length === 1) {
+      this._dv = access.dataView;
+      this._readItem = access.readItem;
+      this._b0 = this._origin - this._lo;
+      this._dvLen = this._len0;
+    }
     const typed = access.typed;
     if (typed !== null && this._shape.length === 1 && this._stride0 !== 0) {
       const size = typed.BYTES_PER_ELEMENT;
@@ -837,6 +896,9 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
   }
 }
 
+const EMPTY_DATA_VIEW = new DataView(new ArrayBuffer(0));
+const readNothing: Read = () => undefined;
+
 const emptyTypedArrays = new Map<unknown, TypedArray>();
 
 /** A shared zero-length typed array of the format's type, or null when it has none. */
@@ -851,9 +913,13 @@ function emptyTypedArray(compiled: CompiledFormat): TypedArray | null {
   return empty;
 }
 
+/** CPython's equiv_shape: same ndim, same extents up to the first empty dimension. */
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  for (let k = 0; k < a.length; k++) {
+    if (a[k] !== b[k]) return false;
+    if (a[k] === 0) break;
+  }
   return true;
 }
 
@@ -869,7 +935,7 @@ function clampRange(start: Index, stop: Index, n: number): [number, number] {
 function jsonable(value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
   if (globalThis.Array.isArray(value)) return value.map(jsonable);
-  if (Buffer.isBuffer(value)) return globalThis.Array.from(value);
+  if (Buffer.isBuffer(value)) return value.toJSON();
   return value;
 }
 

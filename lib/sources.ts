@@ -1,6 +1,8 @@
 // sources.ts — what memoryview() accepts (API.md §3's table), resolved to raw
 // coordinates: a buffer, a byte range in it and a format. MemoryView and
 // struct both use it, so "what is a buffer" is answered in one place.
+import { types } from 'node:util';
+
 import { typeError } from './errors';
 import { ExportedMemory, isMemoryOwner } from './exporter';
 import { typeName } from './format';
@@ -13,44 +15,40 @@ export interface PlainSource {
   readonly format: string;
 }
 
-const Float16ArrayCtor = (globalThis as unknown as { Float16Array?: new () => unknown }).Float16Array;
-
-// The item format of each JS typed array type (API.md §3).
-const typedArrayFormats = new Map<unknown, string>([
-  [Uint8Array, 'B'],
-  [Uint8ClampedArray, 'B'],
-  [Int8Array, 'b'],
-  [Int16Array, 'h'],
-  [Uint16Array, 'H'],
-  [Int32Array, 'i'],
-  [Uint32Array, 'I'],
-  [Float32Array, 'f'],
-  [Float64Array, 'd'],
-  [BigInt64Array, 'q'],
-  [BigUint64Array, 'Q'],
-]);
-if (Float16ArrayCtor !== undefined) typedArrayFormats.set(Float16ArrayCtor, 'e');
+// The item format of each JS typed array type (API.md §3), by the engine's own
+// name for it: realm-independent (structuredClone and vm contexts hand out
+// buffers of another realm) and immune to subclasses such as Buffer.
+const typedArrayFormats: Record<string, string> = {
+  Uint8Array: 'B',
+  Uint8ClampedArray: 'B',
+  Int8Array: 'b',
+  Int16Array: 'h',
+  Uint16Array: 'H',
+  Int32Array: 'i',
+  Uint32Array: 'I',
+  Float16Array: 'e',
+  Float32Array: 'f',
+  Float64Array: 'd',
+  BigInt64Array: 'q',
+  BigUint64Array: 'Q',
+};
+const typedArrayName = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)
+  ?.get as (this: unknown) => string | undefined;
 
 function typedArrayFormat(view: ArrayBufferView): string | undefined {
-  // Buffer and user subclasses: walk up to the built-in constructor.
-  let proto = Object.getPrototypeOf(view);
-  while (proto !== null) {
-    const format = typedArrayFormats.get(proto.constructor);
-    if (format !== undefined) return format;
-    proto = Object.getPrototypeOf(proto);
-  }
-  return undefined;
+  const name = typedArrayName.call(view);
+  return name === undefined ? undefined : typedArrayFormats[name];
 }
 
 /** A Buffer, typed array, DataView, ArrayBuffer or SharedArrayBuffer; undefined for anything else. */
 export function plainSource(source: unknown): PlainSource | undefined {
   if (ArrayBuffer.isView(source)) {
-    const format = source instanceof DataView ? 'B' : typedArrayFormat(source);
+    const format = types.isDataView(source) ? 'B' : typedArrayFormat(source);
     if (format === undefined) return undefined;
     // A length-tracking typed array's current length is taken once, here.
     return { buffer: source.buffer, byteOffset: source.byteOffset, byteLength: source.byteLength, format };
   }
-  if (source instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && source instanceof SharedArrayBuffer)) {
+  if (types.isArrayBuffer(source) || types.isSharedArrayBuffer(source)) {
     return { buffer: source, byteOffset: 0, byteLength: source.byteLength, format: 'B' };
   }
   return undefined;

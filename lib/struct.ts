@@ -8,12 +8,11 @@
 // every Struct and by the module functions) and owns the CPython argument,
 // buffer and offset rules. Nothing here parses a format or knows a code.
 //
-// Speed (bench/struct.js, issue 5): per-record calls never cross into native
-// and never allocate a DataView. Plain JS sources (Buffer, typed arrays,
+// Speed (bench/struct.bench.js, issue 5): per-record calls never cross into
+// native and never allocate a DataView. Plain JS sources (Buffer, typed arrays,
 // DataView, ArrayBuffer, SharedArrayBuffer) are read through one DataView over
-// the whole ArrayBuffer last seen, kept in `lastBuffer`/`lastView`, with the
-// source's byteOffset added; the source's byteLength is re-read on every call,
-// so a detached or shrunk buffer is never read. Records of 1–4 values get
+// the whole ArrayBuffer last seen, with the source's byteOffset added (see
+// openSpan for when the source's window is re-measured). Records of 1–4 values get
 // unrolled closures (a loop over per-value closures costs 3–10× more, and a
 // rest parameter another allocation per call); longer records use loops.
 //
@@ -74,9 +73,18 @@ function packIntoArgsError(nargs: number, expected: number): StructError {
 
 // ---------------------------------------------------------------- buffers
 
-// The DataView over the whole ArrayBuffer last seen (see the banner).
+// The last plain source seen, and a DataView over its whole ArrayBuffer (see
+// the banner). In Node 20 each typed-array getter (buffer, byteOffset,
+// byteLength) costs ~17 ns, more than a whole record, so they are read once per
+// source: `lastSource` is kept only when its buffer can never resize, where its
+// window can change only by detaching — and then every DataView access throws,
+// which accessError turns into ValueError. Sources over resizable or growable
+// buffers are measured afresh on every call.
+let lastSource: unknown = null;
 let lastBuffer: ArrayBufferLike | null = null;
 let lastView: DataView = new DataView(new ArrayBuffer(0));
+let lastBase = 0;
+let lastLength = 0;
 
 // Where the current call's bytes are: spanView offsets [spanBase, spanBase + spanLength).
 // Set by openSpan, read right after it; no user code runs in between.
@@ -87,7 +95,53 @@ let spanBuffer: ArrayBufferLike | null = null;
 /** The view openSpan made for a MemoryView or Array source, to release after the call; else null. */
 let spanOwner: MemoryView | null = null;
 
-function viewOf(buffer: ArrayBufferLike): DataView {
+function isArrayBuffer(source: unknown): source is ArrayBufferLike {
+  return source instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && source instanceof SharedArrayBuffer);
+}
+
+function canResize(buffer: ArrayBufferLike): boolean {
+  const b = buffer as { resizable?: boolean; growable?: boolean };
+  return b.resizable === true || b.growable === true;
+}
+
+/**
+ * Finds `source`'s bytes (sets the span* variables). The hot paths skip it:
+ * they test `source === lastSource` and read last* directly (writing the span
+ * variables costs as much as packing a record).
+ */
+function openSpan(source: unknown, writable: boolean): void {
+  if (source === lastSource) {
+    spanView = lastView;
+    spanBuffer = lastBuffer;
+    spanBase = lastBase;
+    spanLength = lastLength;
+    spanOwner = null;
+    return;
+  }
+  openSpanSlow(source, writable);
+}
+
+function openSpanSlow(source: unknown, writable: boolean): void {
+  let buffer: ArrayBufferLike;
+  let base: number;
+  let length: number;
+  if (ArrayBuffer.isView(source)) {
+    try {
+      // A DataView's getters throw once its buffer is detached or shrunk.
+      buffer = source.buffer;
+      base = source.byteOffset;
+      length = source.byteLength;
+    } catch {
+      throw detachedError();
+    }
+  } else if (isArrayBuffer(source)) {
+    buffer = source;
+    base = 0;
+    length = source.byteLength;
+  } else {
+    openViewSpan(source, writable);
+    return;
+  }
   if (buffer !== lastBuffer) {
     let view: DataView;
     try {
@@ -98,43 +152,14 @@ function viewOf(buffer: ArrayBufferLike): DataView {
     lastBuffer = buffer;
     lastView = view;
   }
-  return lastView;
-}
-
-function isArrayBuffer(source: unknown): source is ArrayBufferLike {
-  return source instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && source instanceof SharedArrayBuffer);
-}
-
-/** Finds `source`'s bytes (sets the span* variables). */
-function openSpan(source: unknown, writable: boolean): void {
-  if (ArrayBuffer.isView(source)) {
-    let buffer: ArrayBufferLike;
-    let base: number;
-    let length: number;
-    try {
-      // A DataView's getters throw once its buffer is detached or shrunk.
-      buffer = source.buffer;
-      base = source.byteOffset;
-      length = source.byteLength;
-    } catch {
-      throw detachedError();
-    }
-    spanView = viewOf(buffer);
-    spanBuffer = buffer;
-    spanBase = base;
-    spanLength = length;
-    spanOwner = null;
-    return;
-  }
-  if (isArrayBuffer(source)) {
-    spanView = viewOf(source);
-    spanBuffer = source;
-    spanBase = 0;
-    spanLength = source.byteLength;
-    spanOwner = null;
-    return;
-  }
-  openViewSpan(source, writable);
+  lastSource = canResize(buffer) ? null : source;
+  lastBase = base;
+  lastLength = length;
+  spanView = lastView;
+  spanBuffer = buffer;
+  spanBase = base;
+  spanLength = length;
+  spanOwner = null;
 }
 
 function openViewSpan(source: unknown, writable: boolean): void {
@@ -234,14 +259,21 @@ interface Engine {
 }
 
 const engines = new WeakMap<CompiledFormat, Engine>();
+// The module functions' last format: a loop calling struct.unpackFrom(fmt, …)
+// with one format then costs one string comparison.
+let lastFormat: unknown = null;
+let lastEngine: Engine | null = null;
 
 function engineOf(fmt: unknown): Engine {
+  if (fmt === lastFormat && lastEngine !== null) return lastEngine;
   const compiled = compileFormat(fmt, FormatMode.Struct);
   let engine = engines.get(compiled);
   if (engine === undefined) {
     engine = makeEngine(compiled);
     engines.set(compiled, engine);
   }
+  lastFormat = fmt;
+  lastEngine = engine;
   return engine;
 }
 
@@ -333,11 +365,31 @@ function gapZeroer(compiled: CompiledFormat): (dv: DataView, at: number) => void
   };
 }
 
+// pack's results come from a pool of our own, as Buffer.allocUnsafe's do from
+// Node's, so that no getter is read and the DataView over the pool is made once
+// per pool. Each result is a distinct Buffer over its own bytes of the pool.
+const POOL_SIZE = 8192;
+let pool = new ArrayBuffer(POOL_SIZE);
+let poolView = new DataView(pool);
+let poolOffset = 0;
+
 /** A new Buffer for one packed record; sets spanView/spanBase to where it is. */
 function newRecord(size: number): Buffer {
-  const out = Buffer.allocUnsafe(size);
-  spanView = viewOf(out.buffer);
-  spanBase = out.byteOffset;
+  if (size > POOL_SIZE >>> 1) {
+    const out = Buffer.allocUnsafe(size);
+    spanView = new DataView(out.buffer, out.byteOffset, size);
+    spanBase = 0;
+    return out;
+  }
+  if (poolOffset + size > POOL_SIZE) {
+    pool = new ArrayBuffer(POOL_SIZE);
+    poolView = new DataView(pool);
+    poolOffset = 0;
+  }
+  const out = Buffer.from(pool, poolOffset, size);
+  spanView = poolView;
+  spanBase = poolOffset;
+  poolOffset = (poolOffset + size + 7) & ~7; // 8-aligned, as Node's pool
   return out;
 }
 
@@ -411,10 +463,9 @@ function makeEngine(compiled: CompiledFormat): Engine {
       };
       packInto = function (buffer: unknown, offset: unknown, a: unknown) {
         if (arguments.length !== 3) throw packIntoArgsError(arguments.length, 1);
-        openSpan(buffer, true);
-        if (spanOwner !== null || !inRange(offset, size, spanLength)) return packIntoSpan(offset, [a], 0);
-        const dv = spanView;
-        const at = spanBase + offset;
+        if (buffer !== lastSource || !inRange(offset, size, lastLength)) return packIntoValues(buffer, offset, [a], arguments.length);
+        const dv = lastView;
+        const at = lastBase + offset;
         const x0 = c0(a);
         try {
           zeroGaps(dv, at);
@@ -437,10 +488,9 @@ function makeEngine(compiled: CompiledFormat): Engine {
       };
       packInto = function (buffer: unknown, offset: unknown, a: unknown, b: unknown) {
         if (arguments.length !== 4) throw packIntoArgsError(arguments.length, 2);
-        openSpan(buffer, true);
-        if (spanOwner !== null || !inRange(offset, size, spanLength)) return packIntoSpan(offset, [a, b], 0);
-        const dv = spanView;
-        const at = spanBase + offset;
+        if (buffer !== lastSource || !inRange(offset, size, lastLength)) return packIntoValues(buffer, offset, [a, b], arguments.length);
+        const dv = lastView;
+        const at = lastBase + offset;
         const x0 = c0(a);
         const x1 = c1(b);
         try {
@@ -467,10 +517,9 @@ function makeEngine(compiled: CompiledFormat): Engine {
       };
       packInto = function (buffer: unknown, offset: unknown, a: unknown, b: unknown, c: unknown) {
         if (arguments.length !== 5) throw packIntoArgsError(arguments.length, 3);
-        openSpan(buffer, true);
-        if (spanOwner !== null || !inRange(offset, size, spanLength)) return packIntoSpan(offset, [a, b, c], 0);
-        const dv = spanView;
-        const at = spanBase + offset;
+        if (buffer !== lastSource || !inRange(offset, size, lastLength)) return packIntoValues(buffer, offset, [a, b, c], arguments.length);
+        const dv = lastView;
+        const at = lastBase + offset;
         const x0 = c0(a);
         const x1 = c1(b);
         const x2 = c2(c);
@@ -503,15 +552,15 @@ function makeEngine(compiled: CompiledFormat): Engine {
   };
 
   const unpackFrom = (buffer: BufferSource, offset: unknown = 0): UnpackedValues => {
-    openSpan(buffer, false);
-    const owner = spanOwner;
-    if (owner === null && inRange(offset, size, spanLength)) {
+    if (buffer === lastSource && inRange(offset, size, lastLength)) {
       try {
-        return read(spanView, spanBase + offset);
+        return read(lastView, lastBase + offset);
       } catch (error) {
         throw accessError(error);
       }
     }
+    openSpan(buffer, false);
+    const owner = spanOwner;
     try {
       return read(spanView, spanBase + resolveOffset(offset, size, spanLength, false));
     } catch (error) {
