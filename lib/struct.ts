@@ -27,6 +27,7 @@
 // view is released before the call returns, so operations never leave an
 // export behind — except iterUnpack's iterator, which holds its view until it
 // is exhausted or closed, as CPython's holds its buffer.
+import { types } from 'node:util';
 import { OverflowError, StructError, ValueError, typeError } from './errors';
 import { CompiledFormat, FormatMode, compileFormat, typeName } from './format';
 import { Read, ValueCodec, Write, valueCodecs } from './layout';
@@ -95,8 +96,9 @@ let spanBuffer: ArrayBufferLike | null = null;
 /** The view openSpan made for a MemoryView or Array source, to release after the call; else null. */
 let spanOwner: MemoryView | null = null;
 
+// Realm-independent (an ArrayBuffer from a vm context or a structuredClone is one too).
 function isArrayBuffer(source: unknown): source is ArrayBufferLike {
-  return source instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && source instanceof SharedArrayBuffer);
+  return types.isAnyArrayBuffer(source);
 }
 
 function canResize(buffer: ArrayBufferLike): boolean {

@@ -1,7 +1,7 @@
 // struct (API.md §5): CPython 3.11-generated fixtures (scripts/fixtures/struct_fixtures.py),
 // JS value rules, buffer sources, offsets, detached memory, and property tests.
 import * as fc from 'fast-check';
-import { BufferError, OverflowError, StructError, ValueError, memoryview, slice, struct } from '../lib';
+import { BufferError, OverflowError, StructError, ValueError, array, memoryview, slice, struct } from '../lib';
 import { FormatMode, compileFormat } from '../lib/format';
 import { valueCodecs } from '../lib/layout';
 import * as fs from 'node:fs';
@@ -404,6 +404,62 @@ describe('struct: buffer sources (API.md §3)', () => {
     const view = memoryview(Buffer.alloc(28)).cast('<iHd');
     struct.packInto('<iHd', view, 14, 5, 6, 7.5);
     expect(struct.unpackFrom('<iHd', view, 14)).toEqual([5, 6, 7.5]);
+  });
+});
+
+describe('struct: Array sources (operations never leave an export behind)', () => {
+  const canGrow = (a: ReturnType<typeof array>): boolean => {
+    try {
+      a.append(0);
+      a.pop();
+      return true;
+    } catch (error) {
+      expect(error).toBeInstanceOf(BufferError);
+      return false;
+    }
+  };
+
+  test('unpack, unpackFrom, packInto, pack count on an Array, which stays resizable', () => {
+    const a = array('i', [1, 2, 3]);
+    expect(struct.unpack('<3i', a)).toEqual([1, 2, 3]);
+    expect(new struct.Struct('<i').unpackFrom(a, -4)).toEqual([3]);
+    struct.packInto('<i', a, 4, 20);
+    new struct.Struct('<i').packInto(a, 8, 30);
+    expect(a.toList()).toEqual([1, 20, 30]);
+    expect(canGrow(a)).toBe(true);
+  });
+
+  test('failed calls release their export too', () => {
+    const a = array('h', [1, 2]);
+    expect(() => struct.unpack('<3h', a)).toThrow(StructError);
+    expect(() => struct.unpackFrom('<h', a, 9)).toThrow(StructError);
+    expect(() => struct.packInto('<h', a, 0, 'x')).toThrow(StructError);
+    expect(() => new struct.Struct('<hh').packInto(a, 2, 1, 2)).toThrow(StructError);
+    expect(() => struct.iterUnpack('<3h', a)).toThrow(StructError);
+    expect(canGrow(a)).toBe(true);
+  });
+
+  test('an iterUnpack iterator holds its export until exhausted or closed', () => {
+    const a = array('B', [1, 2, 3]);
+    const it = struct.iterUnpack('B', a);
+    expect(canGrow(a)).toBe(false);
+    expect([...it]).toEqual([[1], [2], [3]]);
+    expect(canGrow(a)).toBe(true);
+    const early = new struct.Struct('B').iterUnpack(a);
+    for (const record of early) {
+      expect(record).toEqual([1]);
+      break; // for…of calls return()
+    }
+    expect(canGrow(a)).toBe(true);
+    const disposed = struct.iterUnpack('B', a);
+    disposed[Symbol.dispose]();
+    expect(canGrow(a)).toBe(true);
+  });
+
+  test('values written through an Array are seen by the Array', () => {
+    const a = array('d', [0, 0]);
+    struct.packInto('=d', a, 8, 2.5);
+    expect(a.get(1)).toBe(2.5);
   });
 });
 
