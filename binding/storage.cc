@@ -106,20 +106,56 @@ Napi::Value StorageNew(const Napi::CallbackInfo &info) {
   return handle;
 }
 
-// storage_resize(handle, nbytes, keepBytes) → ArrayBuffer over the new block.
-// Always a new block (see storage.h): the first keepBytes bytes are copied.
+// The owner's own ArrayBuffer over the current block (lib/array.ts keeps it in
+// a private field, never hands it out). It holds no ref: instead, every block
+// change detaches it (storage_resize), so it never points at freed memory.
+Napi::ArrayBuffer OwnerView(Napi::Env env, Block *block) {
+  return Napi::ArrayBuffer::New(env, block->data, block->nbytes);
+}
+
+// storage_view(handle) → the owner's ArrayBuffer over the current block.
+Napi::Value StorageView(const Napi::CallbackInfo &info) {
+  return OwnerView(info.Env(), UnwrapStorage(info[0]).block);
+}
+
+// storage_resize(handle, nbytes, keepBytes, ownerView) → the owner's new
+// ArrayBuffer. `ownerView` (the previous storage_view / storage_resize result)
+// is detached first. When nothing else references the block (no export's
+// ArrayBuffer is alive), it is realloc'ed in place: for large blocks glibc
+// moves pages (mremap) instead of copying and faulting them in again, which is
+// most of the cost of growing. Otherwise a new block gets the first keepBytes
+// bytes and the old one lives on for the ArrayBuffers that still point at it.
 Napi::Value StorageResize(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   Storage &storage = UnwrapStorage(info[0]);
   const int64_t nbytes = ByteCount(info, 1);
   const int64_t keep =
       std::min<int64_t>({ByteCount(info, 2), nbytes, static_cast<int64_t>(storage.block->nbytes)});
-  Block *block = NewBlock(env, nbytes);
-  if (keep > 0) std::memcpy(block->data, storage.block->data, static_cast<size_t>(keep));
+  if (info.Length() < 4 || !info[3].IsArrayBuffer()) {
+    Throw(env, ErrorClass::kType, ErrorCode::kType, "memview: expected the owner's ArrayBuffer");
+  }
   Block *old = storage.block;
+  if (old->refs.load(std::memory_order_acquire) == 1 && nbytes <= kMaxSafeSize) {
+    // Sole owner. No JS runs between the realloc and the detach, so the old
+    // view is never used after its memory moved; on failure the block (and
+    // the owner's view of it) is intact.
+    void *data = std::realloc(old->data, std::max<size_t>(static_cast<size_t>(nbytes), 1));
+    if (data == nullptr) {
+      Throw(env, ErrorClass::kMemory, ErrorCode::kNoMemory,
+            "cannot allocate " + std::to_string(nbytes) + " bytes for an array");
+    }
+    info[3].As<Napi::ArrayBuffer>().Detach();
+    AdjustExternal(env, nbytes - static_cast<int64_t>(old->nbytes));
+    old->data = static_cast<uint8_t *>(data);
+    old->nbytes = static_cast<size_t>(nbytes);
+    return OwnerView(env, old);
+  }
+  Block *block = NewBlock(env, nbytes);
+  if (keep > 0) std::memcpy(block->data, old->data, static_cast<size_t>(keep));
+  info[3].As<Napi::ArrayBuffer>().Detach();
   storage.block = block;
   Unref(env, old);
-  return ArrayBufferOver(env, block);
+  return OwnerView(env, block);
 }
 
 // storage_arraybuffer(handle) → a new external ArrayBuffer over the current block.
@@ -139,6 +175,7 @@ Napi::Value StorageAddress(const Napi::CallbackInfo &info) {
 void InitStorage(Napi::Env env, Napi::Object exports) {
   exports.Set("storage_new", Napi::Function::New(env, StorageNew, "storage_new"));
   exports.Set("storage_resize", Napi::Function::New(env, StorageResize, "storage_resize"));
+  exports.Set("storage_view", Napi::Function::New(env, StorageView, "storage_view"));
   exports.Set("storage_arraybuffer",
               Napi::Function::New(env, StorageArrayBuffer, "storage_arraybuffer"));
   exports.Set("storage_address", Napi::Function::New(env, StorageAddress, "storage_address"));

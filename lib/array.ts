@@ -3,11 +3,13 @@
 //
 // Memory: the items live in a native storage block (binding/storage.cc), never
 // in an ArrayBuffer that JS could transfer or detach. This file reaches the
-// block through a typed array over an external ArrayBuffer that native code
-// made for it (`_data`, spanning the whole capacity; items past `_length` are
-// garbage). Growing asks native for a new block once (amortised O(1) append:
-// capacity grows by half again); every per-item read and write is a plain
-// typed-array access in JS.
+// block through a typed array (`#data`, spanning the whole capacity; items
+// past `_length` are garbage) over the owner's ArrayBuffer from storage_view:
+// a true private field, so no code outside this class ever holds it, and
+// native detaches it whenever the block changes, so it can never point at
+// freed memory. Growing is one native call (amortised O(1) append: capacity
+// grows by half again); every per-item read and write is a plain typed-array
+// access in JS.
 //
 // Exports (API.md §3 lifetime): [kExport]() hands a MemoryView a fresh external
 // ArrayBuffer over the current block and counts the export until its
@@ -62,6 +64,9 @@ type StoreConstructor = {
   new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): Store;
   new (length: number): Store;
 };
+
+/** From this many items on, count/index scan natively (SIMD) rather than in JS (bench/array.bench.js). */
+const NATIVE_SEARCH = 4096;
 
 /** Largest byte size of one Array: what a Buffer or typed array may span here. */
 const MAX_BYTES = Math.min(bufferConstants.MAX_LENGTH, Number.MAX_SAFE_INTEGER);
@@ -767,6 +772,10 @@ export class Array implements Iterable<unknown> {
   private _find(value: unknown, start: number, stop: number): number {
     const target = this._target(value);
     if (target === undefined || start >= stop) return -1;
+    if (stop - start >= NATIVE_SEARCH) {
+      const k = this._searchNative(target, start, stop, true);
+      if (k !== undefined) return k;
+    }
     const k = this.#data.subarray(start, stop).indexOf(target);
     return k < 0 ? -1 : start + k;
   }
@@ -776,18 +785,37 @@ export class Array implements Iterable<unknown> {
     const target = this._target(value);
     if (target === undefined) return 0;
     const n = this._length;
-    const find = kernels.view_find;
-    if (n >= 4096 && find !== undefined && !this._traits.float) {
-      // One native SIMD scan (binding/bytes.cc FindItems) beats a JS loop on long arrays.
-      const pattern = this._pattern(target);
-      if (pattern === null) return 0;
-      const itemsize = this._traits.itemsize;
-      return find(new DataView(this.#data.buffer, 0, n * itemsize), 0, n, itemsize, itemsize, pattern, 0, n, false);
+    if (n >= NATIVE_SEARCH) {
+      const c = this._searchNative(target, 0, n, false);
+      if (c !== undefined) return c;
     }
     const data = this.#data;
     let c = 0;
     for (let i = 0; i < n; i++) if (data[i] === target) c++;
     return c;
+  }
+
+  /**
+   * One native SIMD scan (binding/bytes.cc FindItems) of [start, stop): the
+   * count, or with firstOnly the first index (-1 if none); undefined when the
+   * kernel is not there. Floats go through view_find_float (±0 equal, NaN
+   * never), the rest compare item bytes.
+   */
+  private _searchNative(target: number | bigint, start: number, stop: number, firstOnly: boolean): number | undefined {
+    const traits = this._traits;
+    const itemsize = traits.itemsize;
+    const n = this._length;
+    if (traits.float) {
+      const findFloat = kernels.view_find_float;
+      if (findFloat === undefined) return undefined;
+      const mem = new DataView(this.#data.buffer, 0, n * itemsize);
+      return findFloat(mem, 0, n, itemsize, traits.compiled.handle, target as number, start, stop, firstOnly);
+    }
+    const find = kernels.view_find;
+    if (find === undefined) return undefined;
+    const pattern = this._pattern(target);
+    if (pattern === null) return firstOnly ? -1 : 0;
+    return find(new DataView(this.#data.buffer, 0, n * itemsize), 0, n, itemsize, itemsize, pattern, start, stop, firstOnly);
   }
 
   /** The item bytes of an element value (for the native search); null when no item can hold it. */

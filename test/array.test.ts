@@ -413,6 +413,15 @@ describe('methods beyond the fixtures', () => {
     expect(d.count(0)).toBe(2);
     expect(d.count(-0)).toBe(2);
     expect(d.count(NaN)).toBe(0);
+    const floats = array('d', new Float64Array(10000));
+    floats.set(5000, -0);
+    floats.set(6000, NaN);
+    expect(floats.count(0)).toBe(9999);
+    expect(floats.count(-0)).toBe(9999);
+    expect(floats.count(NaN)).toBe(0);
+    expect(floats.index(0, 4000)).toBe(4000);
+    expect(array('f', new Float32Array(10000).fill(0.1)).count(0.1)).toBe(0);
+    expect(array('f', new Float32Array(10000).fill(0.5)).index(0.5, 9999)).toBe(9999);
     const big = array('b', new Int8Array(10000).fill(-1));
     expect(big.count(255)).toBe(0);
     expect(big.count(-1)).toBe(10000);
