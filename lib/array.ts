@@ -597,6 +597,7 @@ export class Array implements Iterable<unknown> {
       origin = 0;
     } else if (source instanceof MemoryView) {
       source.checkReleased();
+      source.checkAlive(); // detached or shrunk memory: ValueError, as every view operation
       if (source._shape.length !== 1) return false;
       srcFormat = source._compiled;
       if (srcFormat.nvalues !== 1) return false;
@@ -608,6 +609,7 @@ export class Array implements Iterable<unknown> {
       const view = source as ArrayBufferView;
       const format = typedArrayFormatOf(view);
       if (format === undefined) return false;
+      if (view.byteLength === 0) return true; // empty, or detached: nothing to append
       srcFormat = compileFormat(format, FormatMode.View);
       count = view.byteLength / srcFormat.itemsize;
       stride = srcFormat.itemsize;

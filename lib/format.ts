@@ -45,6 +45,14 @@ export interface CompiledFormat {
   readonly fields: readonly FieldRun[];
   /** Opaque native handle passed back to kernels. */
   readonly handle: object;
+  /** Facts lib/ derives from the format, computed once each (see memoryview.ts). */
+  readonly memo: FormatMemo;
+}
+
+/** Per-format values derived in JS on first use, kept with the compiled format. */
+export class FormatMemo {
+  emptyTyped: unknown = undefined;
+  writeRule: unknown = undefined;
 }
 
 export const enum FormatMode {
@@ -56,6 +64,8 @@ export const enum FormatMode {
 const formatCompile = native.format_compile as (text: string, mode: FormatMode) => CompiledFormat;
 
 const CACHE_LIMIT = 256;
+const lastText: Array<string | undefined> = [undefined, undefined, undefined];
+const lastCompiled: Array<CompiledFormat | undefined> = [undefined, undefined, undefined];
 const caches = [new Map<string, CompiledFormat>(), new Map<string, CompiledFormat>(), new Map<string, CompiledFormat>()];
 
 /** Compiles (or finds) `text`; bad formats throw StructError (Struct mode) or ValueError. */
@@ -68,13 +78,18 @@ export function compileFormat(text: unknown, mode: FormatMode): CompiledFormat {
       'ERR_MEMVIEW_FORMAT',
     );
   }
+  // The last format of each mode, first: a loop of cast('d') or unpack('<iHd', …) hits it.
+  if (lastText[mode] === text) return lastCompiled[mode] as CompiledFormat;
   const cache = caches[mode];
   let compiled = cache.get(text);
   if (compiled === undefined) {
     compiled = formatCompile(text, mode);
+    (compiled as { memo: FormatMemo }).memo = new FormatMemo();
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
     cache.set(text, compiled);
   }
+  lastText[mode] = text;
+  lastCompiled[mode] = compiled;
   return compiled;
 }
 

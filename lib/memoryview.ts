@@ -323,48 +323,64 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
   private _typed: TypedArray | null;
   private _k0: number;
   private _ks: number;
-  // set() fast path for number values: 1 = any number (e f d), 2 = integers in [_min, _max].
-  private _numberWrite: 0 | 1 | 2;
+  // set() fast path for number values into _typed.
+  private _writeRule: WriteRule;
   // 1-D DataView fast path (other byte orders, unaligned): item i is
-  // _readItem(_dv, _b0 + i * _stride0) for i < _dvLen. Sentinels, never null,
-  // for the same reason as _typed; _dvLen is 0 until the path is real.
+  // _readItem(_dv, _k0 + i * _ks) (byte offsets) for i < _dvLen. Sentinels,
+  // never null, for the same reason as _typed; _dvLen is 0 until the path is real.
   private _dv: DataView;
   private _readItem: Read;
-  private _b0: number;
   private _dvLen: number;
-  private _min: number;
-  private _max: number;
 
   constructor(source: BufferSource);
-  /** @internal */ constructor(source: typeof INTERNAL, layout: Layout);
-  constructor(source: unknown, layout?: Layout) {
-    const l = source === INTERNAL ? (layout as Layout) : resolveSource(source);
-    this._exp = l.exp;
-    this._origin = l.origin;
-    this._shape = l.shape;
-    this._strides = l.strides;
-    this._compiled = l.compiled;
-    this._readonly = l.readonly;
+  /** @internal */ constructor(source: typeof INTERNAL, exp: Export, origin: number, shape: number[], strides: number[], compiled: CompiledFormat, readonly: boolean);
+  constructor(source: unknown, exp?: Export, origin?: number, shape?: number[], strides?: number[], compiled?: CompiledFormat, readonly?: boolean) {
+    if (source !== INTERNAL) {
+      const l = resolveSource(source);
+      exp = l.exp;
+      origin = l.origin;
+      shape = l.shape;
+      strides = l.strides;
+      compiled = l.compiled;
+      readonly = l.readonly;
+    }
+    const c = compiled as CompiledFormat;
+    const sh = shape as number[];
+    const st = strides as number[];
+    this._exp = exp as Export;
+    this._origin = origin as number;
+    this._shape = sh;
+    this._strides = st;
+    this._compiled = c;
+    this._readonly = readonly as boolean;
     this._released = false;
-    const [lo, hi] = extent(l.origin, l.shape, l.strides, l.compiled.itemsize);
+    // The extent [lo, hi): the bytes holding every item (empty at origin when there are none).
+    let lo = this._origin;
+    let hi = lo + c.itemsize;
+    for (let k = 0; k < sh.length; k++) {
+      if (sh[k] === 0) {
+        lo = hi = this._origin;
+        break;
+      }
+      const reach = (sh[k] - 1) * st[k];
+      if (reach < 0) lo += reach;
+      else hi += reach;
+    }
     this._lo = lo;
     this._hi = hi;
     this._exports = 0;
     this._access = null;
-    this._len0 = l.shape.length > 0 ? l.shape[0] : 1;
-    this._stride0 = l.shape.length > 0 ? l.strides[0] : 0;
-    this._typed = l.shape.length === 1 ? emptyTypedArray(l.compiled) : null;
+    this._len0 = sh.length > 0 ? sh[0] : 1;
+    this._stride0 = sh.length > 0 ? st[0] : 0;
+    this._typed = sh.length === 1 ? emptyTypedArray(c) : null;
     this._k0 = 0;
     this._ks = 0;
-    this._numberWrite = 0;
+    this._writeRule = NO_NUMBER_WRITES;
     this._dv = EMPTY_DATA_VIEW;
     this._readItem = readNothing;
-    this._b0 = 0;
     this._dvLen = 0;
-    this._min = 0;
-    this._max = 0;
-    l.exp.views++;
-    if (l.exp.mem !== null) collected.register(this, l.exp, this);
+    this._exp.views++;
+    if (this._exp.mem !== null) collected.register(this, this._exp, this);
   }
 
   // ---------------------------------------------------------------- metadata
@@ -450,7 +466,7 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
         const j = i < 0 ? i + this._dvLen : i;
         if (j >= 0 && j < this._dvLen && Math.floor(j) === j) {
           try {
-            return this._readItem(this._dv, this._b0 + j * this._stride0);
+            return this._readItem(this._dv, this._k0 + j * this._ks);
           } catch {
             // detached or shrunk: the checked path below says so
           }
@@ -463,6 +479,15 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
   private getSlow(index: ReadonlyArray<Index | Slice>): unknown {
     this.checkReleased();
     const ndim = this._shape.length;
+    if (index.length === 1 && ndim >= 1 && index[0] instanceof Slice) {
+      // One slice: the common m.get(slice(a, b, c)).
+      const [start, , step, count] = index[0].indices(this._shape[0]);
+      const shape = this._shape.slice();
+      const strides = this._strides.slice();
+      shape[0] = count;
+      strides[0] *= step;
+      return this.derive(this._origin + start * this._strides[0], shape, strides, this._compiled);
+    }
     if (ndim === 1 && index.length === 1 && typeof index[0] === 'number') {
       const i = index[0];
       const j = i < 0 ? i + this._len0 : i;
@@ -506,11 +531,12 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
   set(index: Index | readonly Index[], value: unknown): void {
     // Fast path: a number into a 1-D typed view, range-checked inline.
     const typed = this._typed;
-    if (typed !== null && this._numberWrite !== 0 && typeof index === 'number' && typeof value === 'number') {
+    const rule = this._writeRule;
+    if (typed !== null && rule.kind !== 0 && typeof index === 'number' && typeof value === 'number') {
       const j = index < 0 ? index + this._len0 : index;
       if (j >= 0 && j < this._len0 && Math.floor(j) === j) {
         const k = this._k0 + j * this._ks;
-        if (k < typed.length && (this._numberWrite === 1 || (value >= this._min && value <= this._max && Math.floor(value) === value))) {
+        if (k < typed.length && (rule.kind === 1 || (value >= rule.min && value <= rule.max && Math.floor(value) === value))) {
           typed[k] = value;
           return;
         }
@@ -865,7 +891,8 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
     if (access.dataView !== null && access.readItem !== null && this._shape.length === 1) {
       this._dv = access.dataView;
       this._readItem = access.readItem;
-      this._b0 = this._origin - this._lo;
+      this._k0 = this._origin - this._lo;
+      this._ks = this._stride0;
       this._dvLen = this._len0;
     }
     const typed = access.typed;
@@ -874,13 +901,7 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
       this._typed = typed;
       this._k0 = (this._origin - this._lo) / size;
       this._ks = this._stride0 / size;
-      const field = this._compiled.fields[0];
-      if (!this._readonly && (field.kind === 'float' || field.kind === 'int' || field.kind === 'uint')) {
-        this._numberWrite = field.kind === 'float' ? (field.size === 2 ? 0 : 1) : 2;
-        const bits = field.size * 8;
-        this._min = field.kind === 'int' ? -(2 ** (bits - 1)) : 0;
-        this._max = field.kind === 'int' ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
-      }
+      if (!this._readonly) this._writeRule = writeRuleOf(this._compiled);
     }
     return access;
   }
@@ -892,23 +913,47 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
 
   /** @internal A view sharing this one's export. */
   derive(origin: number, shape: number[], strides: number[], compiled: CompiledFormat): MemoryView {
-    return new MemoryView(INTERNAL, { exp: this._exp, origin, shape, strides, compiled, readonly: this._readonly });
+    return new MemoryView(INTERNAL, this._exp, origin, shape, strides, compiled, this._readonly);
   }
 }
 
 const EMPTY_DATA_VIEW = new DataView(new ArrayBuffer(0));
+
+/** How set() may store a JS number straight into a typed array: 1 = any number, 2 = integers in [min, max]. */
+interface WriteRule {
+  readonly kind: 0 | 1 | 2;
+  readonly min: number;
+  readonly max: number;
+}
+const NO_NUMBER_WRITES: WriteRule = { kind: 0, min: 0, max: 0 };
+function writeRuleOf(compiled: CompiledFormat): WriteRule {
+  let rule = compiled.memo.writeRule as WriteRule | undefined;
+  if (rule === undefined) {
+    const { kind, size } = compiled.fields[0];
+    const bits = size * 8;
+    if (kind === 'float') rule = size === 2 ? NO_NUMBER_WRITES : { kind: 1, min: 0, max: 0 }; // 'e' checks overflow
+    else if (kind === 'int') rule = { kind: 2, min: -(2 ** (bits - 1)), max: 2 ** (bits - 1) - 1 };
+    else if (kind === 'uint') rule = { kind: 2, min: 0, max: 2 ** bits - 1 };
+    else rule = NO_NUMBER_WRITES;
+    compiled.memo.writeRule = rule;
+  }
+  return rule;
+}
 const readNothing: Read = () => undefined;
 
 const emptyTypedArrays = new Map<unknown, TypedArray>();
 
 /** A shared zero-length typed array of the format's type, or null when it has none. */
 function emptyTypedArray(compiled: CompiledFormat): TypedArray | null {
-  const Typed = typedArrayTypeOf(compiled);
-  if (Typed === undefined) return null;
-  let empty = emptyTypedArrays.get(Typed);
+  let empty = compiled.memo.emptyTyped as TypedArray | null | undefined;
   if (empty === undefined) {
-    empty = new Typed(new ArrayBuffer(0), 0, 0);
-    emptyTypedArrays.set(Typed, empty);
+    const Typed = typedArrayTypeOf(compiled);
+    empty = null;
+    if (Typed !== undefined) {
+      empty = emptyTypedArrays.get(Typed) ?? new Typed(new ArrayBuffer(0), 0, 0);
+      emptyTypedArrays.set(Typed, empty);
+    }
+    compiled.memo.emptyTyped = empty;
   }
   return empty;
 }

@@ -48,7 +48,8 @@ export function plainSource(source: unknown): PlainSource | undefined {
     // A length-tracking typed array's current length is taken once, here.
     return { buffer: source.buffer, byteOffset: source.byteOffset, byteLength: source.byteLength, format };
   }
-  if (types.isArrayBuffer(source) || types.isSharedArrayBuffer(source)) {
+  // instanceof first (fast), util.types for buffers of another realm.
+  if (source instanceof ArrayBuffer || types.isArrayBuffer(source) || types.isSharedArrayBuffer(source)) {
     return { buffer: source, byteOffset: 0, byteLength: source.byteLength, format: 'B' };
   }
   return undefined;
