@@ -363,6 +363,19 @@ describe('methods beyond the fixtures', () => {
     expect(u.toUnicode()).toBe('abcd');
   });
 
+  test('extend from detached memory: an empty typed array, a dead view (ValueError)', () => {
+    const a = array('i', [1]);
+    const ab = new ArrayBuffer(8);
+    const typed = new Int32Array(ab);
+    const view = memoryview(new Int32Array(new ArrayBuffer(8)));
+    structuredClone(ab, { transfer: [ab] });
+    a.extend(typed);
+    const viewBuffer = (view.obj as Int32Array).buffer;
+    structuredClone(viewBuffer, { transfer: [viewBuffer] });
+    expect(() => a.extend(view)).toThrow(ValueError);
+    expect(a.toList()).toEqual([1]);
+  });
+
   test('fromBytes takes any bytes-like object, an Array or a MemoryView', () => {
     const a = array('H');
     a.fromBytes(new Uint16Array([1, 2]));
