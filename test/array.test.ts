@@ -370,7 +370,7 @@ describe('methods beyond the fixtures', () => {
     const view = memoryview(new Int32Array(new ArrayBuffer(8)));
     structuredClone(ab, { transfer: [ab] });
     a.extend(typed);
-    const viewBuffer = (view.obj as Int32Array).buffer;
+    const viewBuffer = (view.obj as Int32Array).buffer as ArrayBuffer;
     structuredClone(viewBuffer, { transfer: [viewBuffer] });
     expect(() => a.extend(view)).toThrow(ValueError);
     expect(a.toList()).toEqual([1]);
