@@ -216,6 +216,7 @@ function toOffset(offset: unknown): number | bigint {
  * offset from the start of the buffer, or throws StructError.
  */
 function resolveOffset(rawOffset: unknown, size: number, length: number, packing: boolean): number {
+  if (inRange(rawOffset, size, length)) return rawOffset;
   const offset = toOffset(rawOffset);
   let at = BigInt(offset);
   const n = BigInt(size);
@@ -587,9 +588,10 @@ function makeEngine(compiled: CompiledFormat): Engine {
 export class StructIterator implements IterableIterator<UnpackedValues> {
   private readonly read: ReadRecord;
   private readonly size: number;
-  private dv: DataView | null;
+  private dv: DataView;
   private at: number;
-  private readonly end: number;
+  /** Records are read while at < end; closing sets both to 0 (one compare per step). */
+  private end: number;
   private owner: MemoryView | null;
 
   /** @internal */
@@ -603,26 +605,23 @@ export class StructIterator implements IterableIterator<UnpackedValues> {
   }
 
   next(): IteratorResult<UnpackedValues, undefined> {
-    const dv = this.dv;
     const at = this.at;
-    if (dv === null || at >= this.end) {
-      this.close();
-      return { value: undefined, done: true };
+    if (at < this.end) {
+      this.at = at + this.size;
+      try {
+        return { value: this.read(this.dv, at), done: false };
+      } catch (error) {
+        this.close();
+        throw accessError(error);
+      }
     }
-    this.at = at + this.size;
-    let value: UnpackedValues;
-    try {
-      value = this.read(dv, at);
-    } catch (error) {
-      this.close();
-      throw accessError(error);
-    }
-    return { value, done: false };
+    this.close();
+    return { value: undefined, done: true };
   }
 
   /** Records not yet read (CPython's __length_hint__). */
   lengthHint(): number {
-    return this.dv === null ? 0 : (this.end - this.at) / this.size;
+    return (this.end - this.at) / this.size;
   }
 
   return(): IteratorResult<UnpackedValues, undefined> {
@@ -639,7 +638,9 @@ export class StructIterator implements IterableIterator<UnpackedValues> {
   }
 
   private close(): void {
-    this.dv = null;
+    this.at = 0;
+    this.end = 0;
+    this.dv = CLOSED;
     const owner = this.owner;
     if (owner !== null) {
       this.owner = null;
@@ -647,6 +648,8 @@ export class StructIterator implements IterableIterator<UnpackedValues> {
     }
   }
 }
+
+const CLOSED = new DataView(new ArrayBuffer(0));
 
 function iterUnpackWith(engine: Engine, buffer: BufferSource): StructIterator {
   const size = engine.size;
