@@ -9,6 +9,7 @@
 #include "errors.h"
 #include "format_js.h"
 #include "storage.h"
+#include "view_js.h"
 
 namespace memview {
 
@@ -32,6 +33,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(new EnvState());
   exports.Set("errors_register", Napi::Function::New(env, SetErrorClasses, "errors_register"));
   InitFormat(env, exports);
+  InitView(env, exports);
   InitStorage(env, exports);
   return exports;
 }

@@ -81,7 +81,9 @@ function packIntoArgsError(nargs: number, expected: number): StructError {
 // window can change only by detaching — and then every DataView access throws,
 // which accessError turns into ValueError. Sources over resizable or growable
 // buffers are measured afresh on every call.
-let lastSource: unknown = null;
+// No source: a private object, so that null/undefined never match it.
+const NO_SOURCE: object = Object.freeze({});
+let lastSource: unknown = NO_SOURCE;
 let lastBuffer: ArrayBufferLike | null = null;
 let lastView: DataView = new DataView(new ArrayBuffer(0));
 let lastBase = 0;
@@ -154,7 +156,7 @@ function openSpanSlow(source: unknown, writable: boolean): void {
     lastBuffer = buffer;
     lastView = view;
   }
-  lastSource = canResize(buffer) ? null : source;
+  lastSource = canResize(buffer) ? NO_SOURCE : source;
   lastBase = base;
   lastLength = length;
   spanView = lastView;

@@ -377,6 +377,14 @@ describe('struct: buffer sources (API.md §3)', () => {
   });
 
   test('anything else is a TypeError', () => {
+    // Also for formats of size 0, and right after a source over a resizable buffer (nothing cached).
+    const Resizable = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer;
+    struct.unpack('', new Resizable(0, { maxByteLength: 8 }));
+    for (const bad of [null, undefined]) {
+      expect(() => struct.unpack('', bad as unknown as Buffer)).toThrow(TypeError);
+      expect(() => new struct.Struct('0i').unpackFrom(bad as unknown as Buffer)).toThrow(TypeError);
+      expect(() => new struct.Struct('x').packInto(bad as unknown as Buffer, 0)).toThrow(TypeError);
+    }
     for (const bad of ['abcd', 5, null, undefined, {}, [1, 2, 3, 4]]) {
       expect(() => struct.unpack('<i', bad as unknown as Buffer)).toThrow(TypeError);
       expect(() => struct.packInto('<i', bad as unknown as Buffer, 0, 1)).toThrow(TypeError);
