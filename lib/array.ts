@@ -227,9 +227,29 @@ function pyTypeName(value: unknown): string {
   return typeName(value);
 }
 
+// ---------------------------------------------------------------- typed declarations
+
+/** Python's array typecodes (API.md §4). */
+export type Typecode = 'b' | 'B' | 'u' | 'w' | 'h' | 'H' | 'i' | 'I' | 'l' | 'L' | 'q' | 'Q' | 'f' | 'd';
+
+/** What an item of typecode T reads as (API.md §1): bigint for l L q Q, a one-character string for u w, else number. */
+export type ArrayItem<T extends string> = string extends T
+  ? number | bigint | string
+  : T extends 'l' | 'L' | 'q' | 'Q'
+    ? bigint
+    : T extends 'u' | 'w'
+      ? string
+      : number;
+
+/** What an Array whose items read as I accepts: numbers and bigints for numbers and bigints. */
+export type ArrayValue<I> = I extends string ? string : number | bigint;
+
+/** Sources of values for extend / set(slice) / the constructor. */
+export type ArraySource<I> = Iterable<ArrayValue<I>> | Array<unknown> | MemoryView | ArrayBufferView | ArrayBufferLike;
+
 // ---------------------------------------------------------------- the array
 
-export class Array implements Iterable<unknown> {
+export class Array<I = number | bigint | string> implements Iterable<I> {
   /** @internal */ _traits: Traits;
   /** @internal */ _handle: object | null; // null until the first item: no native block yet
   #data: Store; // the owner's view of the block (storage_view): never handed out, detached when the block changes
@@ -237,7 +257,7 @@ export class Array implements Iterable<unknown> {
   /** @internal */ _exports: number;
   /** @internal */ _convert: ElementConverter;
 
-  constructor(typecode: string, initializer?: unknown) {
+  constructor(typecode: string, initializer?: ArraySource<I> | string) {
     const traits = traitsOf(typecode);
     this._traits = traits;
     this._handle = null;
@@ -329,8 +349,8 @@ export class Array implements Iterable<unknown> {
   }
 
   /** A new empty Array of this typecode with room for `items` items. */
-  private _sibling(items: number): Array {
-    const result = new Array(this._traits.typecode);
+  private _sibling(items: number): Array<I> {
+    const result = new Array<I>(this._traits.typecode);
     if (items > 0) result._reserve(items);
     return result;
   }
@@ -350,24 +370,24 @@ export class Array implements Iterable<unknown> {
   // -------------------------------------------------------------- item access
 
   /** Item `index` (IndexError outside), or a new Array of the items a Slice selects. */
-  get(index: Index): unknown;
-  get(index: Slice): Array;
-  get(index: Index | Slice): unknown {
+  get(index: Index): I;
+  get(index: Slice): Array<I>;
+  get(index: Index | Slice): I | Array<I> {
     if (typeof index === 'number') {
       let i = index;
       if (i < 0) i += this._length;
       if (i >= 0 && i < this._length && (i | 0) === i) {
         const raw = this.#data[i];
         const traits = this._traits;
-        if (traits.wchar) return wcharOf(raw as number);
-        return traits.widenToBigInt ? BigInt(raw as number) : raw;
+        if (traits.wchar) return wcharOf(raw as number) as I;
+        return (traits.widenToBigInt ? BigInt(raw as number) : raw) as I;
       }
     }
     if (index instanceof Slice) return this._getSlice(index);
-    return this._item(itemIndex(index, this._length, 'array index out of range'));
+    return this._item(itemIndex(index, this._length, 'array index out of range')) as I;
   }
 
-  private _getSlice(s: Slice): Array {
+  private _getSlice(s: Slice): Array<I> {
     const [start, , step, count] = s.indices(this._length);
     const result = this._sibling(count);
     if (step === 1) {
@@ -382,8 +402,8 @@ export class Array implements Iterable<unknown> {
   }
 
   /** Sets item `index`, or (Slice) replaces the items it selects with `value`'s items. */
-  set(index: Index, value: unknown): void;
-  set(index: Slice, values: Iterable<unknown>): void;
+  set(index: Index, value: ArrayValue<I>): void;
+  set(index: Slice, values: Iterable<ArrayValue<I>> | Array<unknown>): void;
   set(index: Index | Slice, value: unknown): void {
     if (index instanceof Slice) {
       this._setSlice(index, value);
@@ -481,7 +501,7 @@ export class Array implements Iterable<unknown> {
   // -------------------------------------------------------------- growing
 
   /** Appends one item (amortised O(1)). */
-  append(value: unknown): void {
+  append(value: ArrayValue<I>): void {
     const v = this._convert(value);
     if (this._exports !== 0) throw exportedError();
     const n = this._length;
@@ -491,7 +511,7 @@ export class Array implements Iterable<unknown> {
   }
 
   /** Inserts `value` before index `i` (clamped, negative from the end). */
-  insert(i: Index, value: unknown): void {
+  insert(i: Index, value: ArrayValue<I>): void {
     let k = intArg(i, '');
     const v = this._convert(value);
     this._checkResizable();
@@ -505,7 +525,7 @@ export class Array implements Iterable<unknown> {
   }
 
   /** Appends the items of `iterable`: another Array of the same typecode, or any iterable of values (a Buffer's bytes are values). */
-  extend(iterable: unknown): void {
+  extend(iterable: ArraySource<I>): void {
     if (iterable instanceof Array && iterable._traits.typecode !== this._traits.typecode) {
       throw typeError('can only extend with array of same kind');
     }
@@ -519,7 +539,7 @@ export class Array implements Iterable<unknown> {
   }
 
   /** Appends the items of a JS array (TypeError for anything else). */
-  fromList(list: unknown[]): void {
+  fromList(list: ArrayValue<I>[]): void {
     if (!globalThis.Array.isArray(list)) throw typeError('arg must be list');
     this._appendValues(list, false);
   }
@@ -632,7 +652,7 @@ export class Array implements Iterable<unknown> {
   }
 
   /** Appends the items whose raw machine bytes `buffer` holds (a multiple of itemsize). */
-  fromBytes(buffer: unknown): void {
+  fromBytes(buffer: ArrayBufferView | ArrayBufferLike | Array | MemoryView): void {
     let bytes = bytesLike(buffer);
     if (bytes === undefined) {
       if (ArrayBuffer.isView(buffer)) bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
@@ -645,7 +665,7 @@ export class Array implements Iterable<unknown> {
     const n = bytes.byteLength / itemsize;
     if (n === 0) return;
     this._checkResizable();
-    if (buffer === this) bytes = bytes.slice(); // about to move
+    if ((buffer as unknown) === this) bytes = bytes.slice(); // about to move
     const length = this._length;
     this._reserve(length + n);
     new Uint8Array(this.#data.buffer, length * itemsize, n * itemsize).set(bytes);
@@ -698,11 +718,11 @@ export class Array implements Iterable<unknown> {
   // -------------------------------------------------------------- shrinking
 
   /** Removes and returns item `i` (default: the last). */
-  pop(i: Index = -1): unknown {
+  pop(i: Index = -1): I {
     if (this._length === 0) throw new IndexError('pop from empty array');
     const k = itemIndex(i, this._length, 'pop index out of range');
     this._checkResizable();
-    const value = this._item(k);
+    const value = this._item(k) as I;
     this._removeAt(k);
     return value;
   }
@@ -847,7 +867,7 @@ export class Array implements Iterable<unknown> {
   // -------------------------------------------------------------- whole arrays
 
   /** `this + other`: a new Array (other: an Array of the same typecode). */
-  concat(other: Array): Array {
+  concat(other: Array<unknown>): Array<I> {
     if (!(other instanceof Array)) throw typeError(`can only append array (not "${pyTypeName(other)}") to array`);
     if (other._traits.typecode !== this._traits.typecode) throw typeError('bad argument type for built-in operation');
     const a = this._length;
@@ -860,7 +880,7 @@ export class Array implements Iterable<unknown> {
   }
 
   /** `this * n`: a new Array of the items repeated n times (n ≤ 0: empty). */
-  repeat(n: Index): Array {
+  repeat(n: Index): Array<I> {
     if (typeof n !== 'number' && typeof n !== 'bigint') throw typeError(`can't multiply sequence by non-int of type '${pyTypeName(n)}'`);
     if (typeof n === 'number' && !Number.isInteger(n)) throw typeError(`can't multiply sequence by non-int of type 'float'`);
     const length = this._length;
@@ -879,7 +899,7 @@ export class Array implements Iterable<unknown> {
   }
 
   /** A new Array with the same items. */
-  copy(): Array {
+  copy(): Array<I> {
     const result = this._sibling(this._length);
     result.#data.set(this.#data.subarray(0, this._length));
     result._length = this._length;
@@ -928,15 +948,15 @@ export class Array implements Iterable<unknown> {
   // -------------------------------------------------------------- conversions
 
   /** The items as a JS array. */
-  toList(): unknown[] {
+  toList(): I[] {
     const n = this._length;
     const traits = this._traits;
-    const out = new globalThis.Array<unknown>(n);
+    const out = new globalThis.Array<I>(n);
     if (traits.wchar || traits.widenToBigInt) {
-      for (let i = 0; i < n; i++) out[i] = this._item(i);
+      for (let i = 0; i < n; i++) out[i] = this._item(i) as I;
     } else {
       const data = this.#data;
-      for (let i = 0; i < n; i++) out[i] = data[i];
+      for (let i = 0; i < n; i++) out[i] = data[i] as I;
     }
     return out;
   }
@@ -974,10 +994,10 @@ export class Array implements Iterable<unknown> {
   }
 
   /** The list, with l L q Q items as decimal strings (JSON has no bigint). */
-  toJSON(): unknown[] {
+  toJSON(): (number | string)[] {
     const list = this.toList();
     if (this._traits.bigElements || this._traits.widenToBigInt) return list.map(String);
-    return list;
+    return list as (number | string)[];
   }
 
   /** CPython's repr: `array('d', [1.5, inf])`, `array('u', 'abc')`, `array('b')`. */
@@ -996,8 +1016,8 @@ export class Array implements Iterable<unknown> {
     return this.toString();
   }
 
-  [Symbol.iterator](): IterableIterator<unknown> {
-    return new ArrayIterator(this);
+  [Symbol.iterator](): IterableIterator<I> {
+    return new ArrayIterator(this) as IterableIterator<I>;
   }
 
   // -------------------------------------------------------------- exports
@@ -1043,8 +1063,8 @@ function typedArrayFormatOf(view: ArrayBufferView): string | undefined {
 /** CPython's array iterator: reads the current length each step, done for good once past it. */
 class ArrayIterator implements IterableIterator<unknown> {
   private index = 0;
-  private array: Array | null;
-  constructor(array: Array) {
+  private array: Array<unknown> | null;
+  constructor(array: Array<unknown>) {
     this.array = array;
   }
   next(): IteratorResult<unknown> {
@@ -1059,11 +1079,10 @@ class ArrayIterator implements IterableIterator<unknown> {
 }
 
 /** `array(typecode, initializer?)` ≡ `new Array(typecode, initializer?)`. */
-export function array(typecode: string, initializer?: unknown): Array {
-  // eslint-disable-next-line @typescript-eslint/no-array-constructor -- our Array, not the global one
-  return new Array(typecode, initializer);
+export function array<T extends string>(typecode: T, initializer?: ArraySource<ArrayItem<T>> | string): Array<ArrayItem<T>> {
+  return new Array<ArrayItem<T>>(typecode, initializer);
 }
 
 /** The same class as Array, for modules where a name `Array` would shadow the global. */
 export const PyArray = Array;
-export type PyArray = Array;
+export type PyArray<I = number | bigint | string> = Array<I>;

@@ -37,7 +37,7 @@ function decode(v: Encoded): unknown {
   if ('n' in o) return BigInt(o.n as string);
   if ('f' in o) return ({ nan: NaN, inf: Infinity, '-inf': -Infinity, '-0.0': -0 } as Record<string, number>)[o.f as string];
   if ('bytes' in o) return Buffer.from(o.bytes as string, 'hex');
-  if ('array' in o) return array(o.array as string, decode(o.items) as unknown[]);
+  if ('array' in o) return array(o.array as string, decode(o.items) as never);
   if ('slice' in o) {
     const [a, b, c] = o.slice as (number | null)[];
     return slice(a, b, c);
@@ -90,7 +90,7 @@ function run(a: MvArray, op: string, args: unknown[]): unknown {
 }
 
 function runCase(c: Case): void {
-  const a = array(c.tc, decode(c.init) as unknown[]);
+  const a = array(c.tc, decode(c.init) as never);
   const before = a.toBytes().toString('hex');
   const args = c.args.map(decode);
   const view = c.export ? memoryview(a) : null;
@@ -160,6 +160,20 @@ describe('construction', () => {
     expect(a.itemsize).toBe(2);
   });
 
+  test('typed declarations follow the typecode (checked by tsc)', () => {
+    const d = array('d', [1]);
+    const x: number = d.get(0);
+    const q = array('q', [1n]);
+    const y: bigint = q.get(0);
+    const list: bigint[] = q.toList();
+    const u = array('u', 'a');
+    const z: string = u.get(0);
+    const sliced: MvArray<string> = u.get(slice());
+    const general: MvArray = d; // every Array is an Array
+    const items: number[] = [...d];
+    expect([x, y, list, z, sliced.length, general.length, items]).toEqual([1, 1n, [1n], 'a', 1, 1, [1]]);
+  });
+
   test('item sizes come from the format table (Linux: l L 8, u 4)', () => {
     const sizes = Object.fromEntries([...'bBuwhHiIlLqQfd'].map((tc) => [tc, array(tc).itemsize]));
     expect(sizes).toEqual({ b: 1, B: 1, u: 4, w: 4, h: 2, H: 2, i: 4, I: 4, l: 8, L: 8, q: 8, Q: 8, f: 4, d: 8 });
@@ -193,10 +207,10 @@ describe('construction', () => {
     })()).toList()).toEqual([1, 2]);
     expect(array('u', 'a😀').toList()).toEqual(['a', '😀']);
     expect(array('w', ['a', '😀']).toUnicode()).toBe('a😀');
-    expect(() => array('d', 5)).toThrow(TypeError);
-    expect(() => array('d', 5)).toThrow("'int' object is not iterable");
-    expect(() => array('d', null)).toThrow(TypeError);
-    expect(() => array('d', { length: 1 })).toThrow(TypeError);
+    expect(() => array('d', 5 as never)).toThrow(TypeError);
+    expect(() => array('d', 5 as never)).toThrow("'int' object is not iterable");
+    expect(() => array('d', null as never)).toThrow(TypeError);
+    expect(() => array('d', { length: 1 } as never)).toThrow(TypeError);
     expect(() => array('b', 'ab')).toThrow("cannot use a str to initialize an array with typecode 'b'");
     expect(() => array('b', array('u', 'a'))).toThrow("cannot use a unicode array to initialize an array with typecode 'b'");
     expect(() => array('h', Buffer.from([1]))).toThrow('bytes length not a multiple of item size');
@@ -207,9 +221,9 @@ describe('construction', () => {
 
 describe('values (API.md §1, JS rules)', () => {
   test('booleans are not numbers (TypeError), except when compared', () => {
-    expect(() => array('b').append(true)).toThrow(TypeError);
-    expect(() => array('d', [false])).toThrow(TypeError);
-    expect(() => array('q').append(true)).toThrow(TypeError);
+    expect(() => array('b').append(true as never)).toThrow(TypeError);
+    expect(() => array('d', [false] as never)).toThrow(TypeError);
+    expect(() => array('q').append(true as never)).toThrow(TypeError);
     expect(array('b', [1, 0, 1]).count(true)).toBe(2);
     expect(array('d', [0]).includes(false)).toBe(true);
     expect(array('q', [1n]).index(true)).toBe(0);
@@ -233,7 +247,7 @@ describe('values (API.md §1, JS rules)', () => {
     expect(a.get(0)).toBe(5);
     expect(() => a.append(NaN)).toThrow(TypeError);
     expect(() => a.append(Infinity)).toThrow(TypeError);
-    expect(() => a.append('1')).toThrow(TypeError);
+    expect(() => a.append('1' as never)).toThrow(TypeError);
     expect(() => a.append(2 ** 31)).toThrow(OverflowError);
     expect(() => a.append(2n ** 31n)).toThrow(OverflowError);
     expect(a.toList()).toEqual([5]);
@@ -244,14 +258,14 @@ describe('values (API.md §1, JS rules)', () => {
     expect(f.toList()).toEqual([Math.fround(0.1), Infinity, 3]);
     expect(f.toString()).toBe("array('f', [0.10000000149011612, inf, 3.0])");
     expect(() => array('d', [10n ** 400n])).toThrow(OverflowError);
-    expect(() => array('d', ['1'])).toThrow(TypeError);
+    expect(() => array('d', ['1'] as never)).toThrow(TypeError);
   });
 
   test('u and w take one code point; items beyond U+10FFFF read as ValueError', () => {
     const u = array('u', 'x');
     expect(() => u.append('ab')).toThrow(TypeError);
     expect(() => u.append('')).toThrow(TypeError);
-    expect(() => u.append(97)).toThrow(TypeError);
+    expect(() => u.append(97 as never)).toThrow(TypeError);
     u.append('\u{10ffff}');
     u.append('\ud800');
     expect(u.toList()).toEqual(['x', '\u{10ffff}', '\ud800']);
@@ -298,7 +312,7 @@ describe('item access', () => {
     expect(a.toList()).toEqual([0, 7, 8, 9, 3]);
     a.set(slice(null, null, 2), new Int16Array([-1, -2, -3]));
     expect(a.toList()).toEqual([-1, 7, -2, 9, -3]);
-    expect(() => a.set(slice(0, 2), [1, 'x'])).toThrow(TypeError);
+    expect(() => a.set(slice(0, 2), [1, 'x'] as never)).toThrow(TypeError);
     expect(() => a.set(slice(0, 2), 5 as unknown as number[])).toThrow(TypeError);
     expect(() => a.set(slice(0, 2), array('h', [1, 2]))).toThrow('bad argument type for built-in operation');
     expect(() => a.set(slice(null, null, 2), [1])).toThrow('attempt to assign array of size 1 to extended slice of size 3');
@@ -384,7 +398,7 @@ describe('methods beyond the fixtures', () => {
     a.fromBytes(memoryview(Buffer.from([5, 0])));
     a.fromBytes(a);
     expect(a.toList()).toEqual([1, 2, 3, 4, 5, 1, 2, 3, 4, 5]);
-    expect(() => a.fromBytes('ab')).toThrow(TypeError);
+    expect(() => a.fromBytes('ab' as never)).toThrow(TypeError);
   });
 
   test('index(x, start, stop) clamps bounds as CPython; bigint bounds', () => {
