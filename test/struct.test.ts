@@ -416,7 +416,7 @@ describe('struct: buffer sources (API.md §3)', () => {
 });
 
 describe('struct: Array sources (operations never leave an export behind)', () => {
-  const canGrow = (a: ReturnType<typeof array>): boolean => {
+  const canGrow = (a: { append(value: number): void; pop(): unknown }): boolean => {
     try {
       a.append(0);
       a.pop();
