@@ -12,9 +12,10 @@
 // native and never allocate a DataView. Plain JS sources (Buffer, typed arrays,
 // DataView, ArrayBuffer, SharedArrayBuffer) are read through one DataView over
 // the whole ArrayBuffer last seen, with the source's byteOffset added (see
-// openSpan for when the source's window is re-measured). Records of 1–4 values get
-// unrolled closures (a loop over per-value closures costs 3–10× more, and a
-// rest parameter another allocation per call); longer records use loops.
+// openSpan for when the source's window is re-measured). Records of up to 3
+// values (4 for reading) get unrolled closures: a loop over per-value closures
+// costs 3–10× more, and a rest parameter another allocation per call. Longer
+// records use loops.
 //
 // Safety: converters never call user code, so every value is converted before
 // the first byte is written (a failed packInto writes nothing). Every access
@@ -201,15 +202,13 @@ const SSIZE_MAX = (1n << 63n) - 1n;
 
 /** CPython's Py_ssize_t argument: an integer number or bigint, as a number (BigInt when beyond 2⁵³). */
 function toOffset(offset: unknown): number | bigint {
-  if (typeof offset === 'number') {
-    if (!Number.isInteger(offset)) throw typeError(`'${typeName(offset)}' object cannot be interpreted as an integer`);
-    return Number.isSafeInteger(offset) ? offset : BigInt(offset);
-  }
-  if (typeof offset === 'bigint') {
-    if (offset > SSIZE_MAX || offset < -SSIZE_MAX - 1n) throw new OverflowError('Python int too large to convert to C ssize_t');
-    return offset >= -Number.MAX_SAFE_INTEGER && offset <= Number.MAX_SAFE_INTEGER ? Number(offset) : offset;
-  }
-  throw typeError(`'${typeName(offset)}' object cannot be interpreted as an integer`);
+  if (typeof offset === 'number' && Number.isSafeInteger(offset)) return offset;
+  let big: bigint;
+  if (typeof offset === 'bigint') big = offset;
+  else if (typeof offset === 'number' && Number.isInteger(offset)) big = BigInt(offset);
+  else throw typeError(`'${typeName(offset)}' object cannot be interpreted as an integer`);
+  if (big > SSIZE_MAX || big < -SSIZE_MAX - 1n) throw new OverflowError('Python int too large to convert to C ssize_t');
+  return big >= -Number.MAX_SAFE_INTEGER && big <= Number.MAX_SAFE_INTEGER ? Number(big) : big;
 }
 
 /**

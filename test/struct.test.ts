@@ -310,6 +310,9 @@ describe('struct: argument counts and offsets', () => {
     expect(() => struct.unpackFrom('b', buffer, '1' as unknown as number)).toThrow(TypeError);
     expect(() => struct.packInto('b', buffer, null as unknown as number, 1)).toThrow(TypeError);
     expect(() => struct.unpackFrom('b', buffer, 2n ** 64n)).toThrow(OverflowError);
+    expect(() => struct.unpackFrom('b', buffer, 2 ** 70)).toThrow(OverflowError);
+    expect(() => struct.packInto('b', buffer, -(2n ** 63n) - 1n, 0)).toThrow(OverflowError);
+    expect(() => struct.unpackFrom('b', buffer, NaN)).toThrow(TypeError);
     expectError(() => struct.unpackFrom('b', buffer, 2 ** 60), 'StructError', `unpack_from requires a buffer of at least ${2n ** 60n + 1n} bytes for unpacking 1 bytes at offset ${2n ** 60n} (actual buffer size is 8)`);
     expectError(() => struct.packInto('b', buffer, -(2n ** 62n), 1), 'StructError', `offset ${-(2n ** 62n)} out of range for 8-byte buffer`);
     expect(struct.unpackFrom('b', buffer, 7n)).toEqual([0]);
