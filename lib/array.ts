@@ -173,7 +173,7 @@ function intArg(value: unknown, what: string): number {
   } else if (typeof value === 'bigint') {
     return Number(value);
   }
-  throw typeError(`'${typeName(value)}' object cannot be interpreted as an integer${what ? ` (${what})` : ''}`);
+  throw typeError(`'${pyTypeName(value)}' object cannot be interpreted as an integer${what ? ` (${what})` : ''}`);
 }
 
 /** Python's index normalisation for get/set/delete/pop: IndexError outside [0, length). */
