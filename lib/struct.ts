@@ -692,6 +692,8 @@ export class Struct {
   readonly unpack: (buffer: BufferSource) => UnpackedValues;
   /** unpackFrom(buffer, offset = 0): the values of the record at `offset` (negative: from the end). */
   readonly unpackFrom: (buffer: BufferSource, offset?: number | bigint) => UnpackedValues;
+  /** iterUnpack(buffer): an iterator over the records of a buffer whose size is a multiple of `size`. */
+  readonly iterUnpack: (buffer: BufferSource) => StructIterator;
 
   // Methods are the engine's closures themselves (shared by every Struct of
   // the same format): no forwarding layer, no rest parameters on the hot path,
@@ -706,9 +708,6 @@ export class Struct {
     this.unpackFrom = engine.unpackFrom;
     this.iterUnpack = (buffer: BufferSource) => iterUnpackWith(engine, buffer);
   }
-
-  /** iterUnpack(buffer): an iterator over the records of a buffer whose size is a multiple of `size`. */
-  readonly iterUnpack: (buffer: BufferSource) => StructIterator;
 
   toString(): string {
     return `Struct(${pyStr(this.format)})`;
