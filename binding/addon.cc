@@ -8,6 +8,7 @@
 #include "env_state.h"
 #include "errors.h"
 #include "format_js.h"
+#include "mmap.h"
 #include "storage.h"
 #include "view_js.h"
 
@@ -35,6 +36,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitFormat(env, exports);
   InitView(env, exports);
   InitStorage(env, exports);
+  InitMmap(env, exports);
   return exports;
 }
 
