@@ -10,7 +10,9 @@
 namespace memview {
 
 struct EnvState {
-  Napi::FunctionReference value_error, index_error, overflow_error, buffer_error,
+  // TypeError too: lib/'s realm's TypeError, so `instanceof TypeError` holds
+  // in vm contexts (jest) as it does for errors thrown by lib/ itself.
+  Napi::FunctionReference type_error, value_error, index_error, overflow_error, buffer_error,
       not_implemented_error, eof_error, memory_error, struct_error;
 };
 

@@ -95,6 +95,7 @@ void RegisterErrorClasses(Napi::Env env, Napi::Object classes) {
     }
     slot = Napi::Persistent(value.As<Napi::Function>());
   };
+  take(state.type_error, "TypeError");
   take(state.value_error, "ValueError");
   take(state.index_error, "IndexError");
   take(state.overflow_error, "OverflowError");

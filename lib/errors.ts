@@ -92,6 +92,7 @@ export function typeError(message: string, code: ErrorCode = 'ERR_MEMVIEW_TYPE')
 
 // C++ constructs these as `new Class(message)` and then sets `code`.
 (native.errors_register as (classes: object) => void)({
+  TypeError,
   ValueError,
   IndexError,
   OverflowError,

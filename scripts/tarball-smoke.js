@@ -63,8 +63,14 @@ function lockHeldByAncestor() {
   return false;
 }
 
-function ensurePrebuilds() {
+// rebuild=false (jest): never relink while other test workers have the addon
+// loaded — the linker rewrites build/Release/memview.node in place, which crashes
+// every process that has it mapped. `npm test` runs `npm run prebuilds` first.
+function ensurePrebuilds(rebuild = true) {
   if (prebuildsFresh()) return;
+  if (!rebuild) {
+    throw new Error(`${path.relative(root, PREBUILDS)} is missing or older than binding/: run \`npm run prebuilds\` first (npm test does)`);
+  }
   const [cmd, args] = lockHeldByAncestor() ? ['npm', ['run', 'prebuilds']] : ['flock', ['-w', '240', LOCK, 'npm', 'run', 'prebuilds']];
   process.stderr.write(`tarball-smoke: ${path.relative(root, PREBUILDS)} is missing or older than binding/: npm run prebuilds\n`);
   run(cmd, args, { cwd: root, env: cleanEnv() });
@@ -156,9 +162,9 @@ function check(node, app, env) {
 }
 
 // Packs, installs and checks under each Node; the caller removes `tmp` (or cleanup()).
-function smoke({ nodes = [process.execPath] } = {}) {
+function smoke({ nodes = [process.execPath], rebuild = true } = {}) {
   ensureDist();
-  ensurePrebuilds();
+  ensurePrebuilds(rebuild);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'memview-smoke-'));
   const cleanup = () => fs.rmSync(tmp, { recursive: true, force: true });
   try {

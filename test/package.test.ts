@@ -1,5 +1,5 @@
-// Why: the published tarball is what users run, not this checkout. Packs it (after
-// `npm run prebuilds` when the addon is missing or older than binding/), installs
+// Why: the published tarball is what users run, not this checkout. Packs it (the
+// prebuilds must be fresh: `npm test` runs `npm run prebuilds` before jest), installs
 // it where no compiler works, and checks what it contains, that CommonJS and ESM
 // both load it from prebuilds/, and what a user sees when the addon cannot load.
 // The pack/install/load part is scripts/tarball-smoke.js, shared with test:matrix.
@@ -22,13 +22,13 @@ interface Smoke {
   cleanup(): void;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { smoke } = require('../scripts/tarball-smoke.js') as { smoke(): Smoke };
+const { smoke } = require('../scripts/tarball-smoke.js') as { smoke(options: { rebuild: boolean }): Smoke };
 
 const root = path.join(__dirname, '..');
 let packed: Smoke;
 
 beforeAll(() => {
-  packed = smoke();
+  packed = smoke({ rebuild: false });
 }, 300_000);
 afterAll(() => packed?.cleanup());
 
