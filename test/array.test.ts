@@ -772,3 +772,112 @@ describe('pyrepr', () => {
     expect(pyList([1, 2], true)).toBe('[1.0, 2.0]');
   });
 });
+
+describe('model-based (fast-check): random operation sequences agree with a plain JS list', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fc = require('fast-check') as typeof import('fast-check');
+  const value = fc.integer({ min: -1000, max: 1000 });
+  const index = fc.integer({ min: -12, max: 12 });
+  const bound = fc.option(fc.integer({ min: -12, max: 12 }), { nil: null });
+  const step = fc.option(fc.integer({ min: -3, max: 3 }).filter((s) => s !== 0), { nil: null });
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant('append' as const), v: value }),
+    fc.record({ kind: fc.constant('extend' as const), vs: fc.array(value, { maxLength: 20 }) }),
+    fc.record({ kind: fc.constant('insert' as const), i: index, v: value }),
+    fc.record({ kind: fc.constant('pop' as const), i: index }),
+    fc.record({ kind: fc.constant('delete' as const), s: fc.tuple(bound, bound, step) }),
+    fc.record({ kind: fc.constant('set' as const), s: fc.tuple(bound, bound, step), vs: fc.array(value, { maxLength: 8 }) }),
+    fc.record({ kind: fc.constant('reverse' as const) }),
+    fc.record({ kind: fc.constant('export' as const) }),
+    fc.record({ kind: fc.constant('release' as const) }),
+  );
+
+  /** Python's semantics on a JS list (the model). */
+  function sliceIndices(length: number, s: [number | null, number | null, number | null]): number[] {
+    const [start, stop, stepValue] = slice(s[0], s[1], s[2]).indices(length);
+    const out: number[] = [];
+    if (stepValue > 0) for (let i = start; i < stop; i += stepValue) out.push(i);
+    else for (let i = start; i > stop; i += stepValue) out.push(i);
+    return out;
+  }
+
+  test('array(i)', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+        const a = array('i');
+        const model: number[] = [];
+        const exports: { release(): void }[] = [];
+        for (const o of ops) {
+          let threw: unknown = null;
+          try {
+            switch (o.kind) {
+              // Each case calls the Array first: when it throws, the model is left alone.
+              case 'append':
+                a.append(o.v);
+                model.push(o.v);
+                break;
+              case 'extend':
+                a.extend(o.vs);
+                model.push(...o.vs);
+                break;
+              case 'insert': {
+                a.insert(o.i, o.v);
+                let k = o.i < 0 ? Math.max(0, o.i + model.length) : Math.min(o.i, model.length);
+                if (k > model.length) k = model.length;
+                model.splice(k, 0, o.v);
+                break;
+              }
+              case 'pop': {
+                const got = a.pop(o.i);
+                const k = o.i < 0 ? o.i + model.length : o.i;
+                expect(got).toBe(model[k]);
+                model.splice(k, 1);
+                break;
+              }
+              case 'delete': {
+                a.delete(slice(...o.s));
+                const gone = new Set(sliceIndices(model.length, o.s));
+                const kept = model.filter((_, i) => !gone.has(i));
+                model.length = 0;
+                model.push(...kept);
+                break;
+              }
+              case 'set': {
+                a.set(slice(...o.s), o.vs);
+                const [start, stop, st] = slice(...o.s).indices(model.length);
+                if (st === 1) model.splice(start, Math.max(stop, start) - start, ...o.vs);
+                else if (o.vs.length === 0) {
+                  const gone = new Set(sliceIndices(model.length, o.s));
+                  const kept = model.filter((_, i) => !gone.has(i));
+                  model.length = 0;
+                  model.push(...kept);
+                } else sliceIndices(model.length, o.s).forEach((i, k) => (model[i] = o.vs[k]));
+                break;
+              }
+              case 'reverse':
+                a.reverse();
+                model.reverse();
+                break;
+              case 'export':
+                exports.push(a[kExport]());
+                break;
+              case 'release':
+                exports.pop()?.release();
+                break;
+            }
+          } catch (e) {
+            threw = e;
+          }
+          if (threw !== null) {
+            // Only Python's own refusals: index errors, size mismatches, and the export lock.
+            expect(threw).toBeInstanceOf(Error);
+            expect(['IndexError', 'ValueError', 'BufferError']).toContain((threw as Error).name);
+          }
+          expect(a.toList()).toEqual(model);
+        }
+        for (const e of exports) e.release();
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
