@@ -6,6 +6,7 @@ import { FormatMode, compileFormat } from '../lib/format';
 import { valueCodecs } from '../lib/layout';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as vm from 'node:vm';
 
 type Tagged = { int?: string; float?: string; bool?: boolean; bytes?: string; str?: string; null?: boolean; buffer?: number };
 
@@ -362,6 +363,33 @@ describe('struct: buffer sources (API.md §3)', () => {
     expectError(() => struct.packInto('<i', window, -2, 0), 'StructError', 'no space to pack 4 bytes at offset -2');
     const u16 = new Uint16Array(pool.buffer, pool.byteOffset + 4, 2);
     expect(struct.unpack('<I', u16)).toEqual([0x08070605]);
+  });
+
+  test('buffers from another realm (vm contexts) are buffers too', () => {
+    const { ab, u8 } = vm.runInNewContext('({ ab: new ArrayBuffer(4), u8: new Uint8Array([1, 0, 0, 0]) })') as { ab: ArrayBuffer; u8: Uint8Array };
+    struct.packInto('<i', ab, 0, 7);
+    expect(struct.unpack('<i', ab)).toEqual([7]);
+    expect(struct.unpack('<i', u8)).toEqual([1]);
+  });
+
+  test('large records: pads are zeros and strings are padded, beyond the pack pool too', () => {
+    for (let i = 0; i < 600; i++) struct.pack('<8d', 1, 2, 3, 4, 5, 6, 7, 8); // dirty the pool
+    expect(struct.pack('100x').every((b) => b === 0)).toBe(true);
+    expect(struct.pack('5000x').every((b) => b === 0)).toBe(true);
+    const big = struct.pack('<5000sxq', Buffer.from('ab'), -1n);
+    expect(big.length).toBe(5009);
+    expect(big.subarray(0, 2).toString()).toBe('ab');
+    expect(big.subarray(2, 5001).every((b) => b === 0)).toBe(true);
+    expect(struct.unpack('<5000sxq', big)[1]).toBe(-1n);
+  });
+
+  test('pack results are distinct Buffers', () => {
+    const a = struct.pack('<i', 1);
+    const b = struct.pack('<i', 2);
+    expect(a).toEqual(Buffer.from([1, 0, 0, 0]));
+    expect(b).toEqual(Buffer.from([2, 0, 0, 0]));
+    a[0] = 9;
+    expect(b[0]).toBe(2);
   });
 
   test('alternating sources never mix up (one cached DataView)', () => {
