@@ -8,4 +8,5 @@ export type { BufferSource, Item, ItemOf, SharedDescriptor, NestedList } from '.
 export { Slice, slice } from './slice';
 export { struct } from './struct';
 export { Array, PyArray, array } from './array';
+export type { ArrayItem, ArraySource, ArrayValue, Typecode } from './array';
 export { mmap, flush, type MmapMode, type MmapOptions } from './mmap';
