@@ -712,10 +712,17 @@ export class Struct {
   toString(): string {
     return `Struct(${pyStr(this.format)})`;
   }
+
+  /** util.inspect shows the repr, not the method fields. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
 }
 
+/** Python's repr of a format (quotes never occur in a valid one; whitespace may). */
 function pyStr(text: string): string {
-  return text.includes("'") && !text.includes('"') ? `"${text}"` : `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  const escapes: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\v': '\\x0b', '\f': '\\x0c' };
+  return `'${text.replace(/[\\\t\n\r\v\f]/g, (c) => escapes[c])}'`;
 }
 
 // ---------------------------------------------------------------- module functions

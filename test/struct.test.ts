@@ -6,6 +6,7 @@ import { FormatMode, compileFormat } from '../lib/format';
 import { valueCodecs } from '../lib/layout';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { inspect } from 'node:util';
 import * as vm from 'node:vm';
 
 type Tagged = { int?: string; float?: string; bool?: boolean; bytes?: string; str?: string; null?: boolean; buffer?: number };
@@ -189,6 +190,8 @@ describe('struct: the namespace', () => {
     expect(s.format).toBe('<iHd');
     expect(s.size).toBe(14);
     expect(String(s)).toBe("Struct('<iHd')");
+    expect(inspect(s)).toBe("Struct('<iHd')");
+    expect(String(new struct.Struct('h\ti\n'))).toBe("Struct('h\\ti\\n')");
     const { pack, unpack } = s; // the methods work detached from the object
     expect(unpack(pack(1, 2, 3))).toEqual([1, 2, 3]);
   });
