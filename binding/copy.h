@@ -17,7 +17,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "errors.h"
+#include "status.h"
 
 namespace memview {
 

@@ -1,61 +1,19 @@
 // errors.h — the one place where a failure becomes a JavaScript error.
 //
-// Kernels (format, copy, compare, pack) never throw: they return a Status that
-// says which API.md §7 class and code apply and carries CPython's wording. The
-// N-API glue calls ThrowStatus(), which builds the JS error from the classes
-// that lib/errors.ts registered at load time (per env, so worker threads each
-// get their own).
+// Kernels (format, copy, compare, pack) never throw: they return a Status
+// (status.h) that says which API.md §7 class and code apply and carries
+// CPython's wording. The N-API glue calls ThrowStatus(), which builds the JS
+// error from the classes that lib/errors.ts registered at load time (per env,
+// so worker threads each get their own).
 #pragma once
 
 #include <napi.h>
 
 #include <string>
 
+#include "status.h"
+
 namespace memview {
-
-// API.md §7 error classes. TypeError is JS's own.
-enum class ErrorClass {
-  kType,
-  kValue,
-  kIndex,
-  kOverflow,
-  kBuffer,
-  kNotImplemented,
-  kEOF,
-  kMemory,
-  kStruct
-};
-
-// API.md §7 codes: ERR_MEMVIEW_<name>.
-enum class ErrorCode {
-  kReleased,
-  kDetached,
-  kReadonly,
-  kExported,
-  kFormat,
-  kType,
-  kValue,
-  kIndex,
-  kShape,
-  kContiguity,
-  kNotImplemented,
-  kNoMemory,
-  kEof,
-  kStruct,
-  kCapi
-};
-
-struct Status {
-  bool ok = true;
-  ErrorClass cls = ErrorClass::kValue;
-  ErrorCode code = ErrorCode::kValue;
-  std::string message;
-
-  static Status Ok() { return Status(); }
-  static Status Error(ErrorClass cls, ErrorCode code, std::string message) {
-    return Status{false, cls, code, std::move(message)};
-  }
-};
 
 const char *ErrorCodeName(ErrorCode code);
 

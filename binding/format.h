@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "errors.h"
 #include "format_table.h"
+#include "status.h"
 
 namespace memview {
 

@@ -3,6 +3,7 @@
 
 #include <napi.h>
 
+#include "errors.h"
 #include "format.h"
 
 namespace memview {
