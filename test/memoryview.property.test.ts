@@ -78,8 +78,7 @@ function build(c: { format: string; shape: number[]; slices: SliceSpec[]; seed: 
   const itemsize = struct.calcsize(c.format);
   const count = c.shape.reduce((a, b) => a * b, 1);
   const bytes = new Uint8Array(Math.max(count, 1) * itemsize).map((_, i) => (i * 31 + c.seed) & 255);
-  let view = memoryview(bytes.subarray(0, count * itemsize)).cast(c.format, count === 0 ? undefined : c.shape);
-  if (count === 0) view = memoryview(bytes.subarray(0, 0)).cast(c.format);
+  const view: MemoryView = count === 0 ? memoryview(bytes.subarray(0, 0)).cast(c.format) : memoryview(bytes).cast(c.format, c.shape);
   const base: Model = { origin: 0, shape: count === 0 ? [0] : c.shape.slice(), strides: view.strides, itemsize };
   if (count === 0) return { bytes, view, model: base };
   const model = { ...base, shape: base.shape.slice(), strides: base.strides.slice() };
