@@ -308,7 +308,7 @@ describe('flush', () => {
     v.set(PAGE * 2, 42);
     const s = v.get(slice(PAGE, 3 * PAGE, 7));
     const tail = v.get(slice(2));
-    const views: MemoryView[] = [v, s, tail, tail.cast('h', [2, (4 * PAGE - 12) / 4]), s.toReadonly(), v.get(slice(5, 5)), memoryview(v), s.get(slice(null, null, -1))];
+    const views: MemoryView[] = [v, s, tail, tail.cast('h', [2, (4 * PAGE - 12) / 4]), s.toReadonly(), v.get(slice(5, 5)), memoryview(v), s.get(slice(null, null, -1)) as MemoryView];
     for (const view of views) expect(flush(view)).toBeUndefined();
     expect(fs.readFileSync(file)[10 + 2 * PAGE]).toBe(42);
     for (const view of views) view.release();
