@@ -69,12 +69,18 @@ export interface Accessor {
   convert(value: unknown): Converted | Converted[];
 }
 
-export function makeAccessor(buffer: ArrayBufferLike, lo: number, nbytes: number, compiled: CompiledFormat): Accessor {
+/**
+ * `first` is the byte offset of item (0,…,0) from `lo`; `strides` are the
+ * view's. The typed array path needs every item on an element boundary:
+ * strides that are not multiples of the item size (possible in share()
+ * descriptors and C-API memory) read through the DataView.
+ */
+export function makeAccessor(buffer: ArrayBufferLike, lo: number, nbytes: number, compiled: CompiledFormat, first = 0, strides: readonly number[] = []): Accessor {
   if (compiled.fields[0].kind === 'wchar') return wcharAccessor(compiled);
   const Typed = typedArrayTypeOf(compiled);
   if (Typed !== undefined) {
     const size = Typed.BYTES_PER_ELEMENT;
-    if (lo % size === 0 && nbytes % size === 0) {
+    if (lo % size === 0 && nbytes % size === 0 && first % size === 0 && strides.every((s) => s % size === 0)) {
       let typed: TypedArray | null = null;
       try {
         typed = new Typed(buffer, lo, nbytes / size);

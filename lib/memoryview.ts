@@ -886,7 +886,7 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
 
   private accessor(): Accessor {
     this.checkReleased();
-    const access = makeAccessor(this._exp.buffer, this._lo, this._hi - this._lo, this._compiled);
+    const access = makeAccessor(this._exp.buffer, this._lo, this._hi - this._lo, this._compiled, this._origin - this._lo, this._strides);
     this._access = access;
     if (access.dataView !== null && access.readItem !== null && this._shape.length === 1) {
       this._dv = access.dataView;
