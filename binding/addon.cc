@@ -5,6 +5,7 @@
 // state.
 #include <napi.h>
 
+#include "capi.h"
 #include "env_state.h"
 #include "errors.h"
 #include "format_js.h"
@@ -36,6 +37,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitFormat(env, exports);
   InitView(env, exports);
   InitStorage(env, exports);
+  InitCapi(env, exports);
   InitMmap(env, exports);
   return exports;
 }

@@ -10,3 +10,4 @@ export { struct } from './struct';
 export { Array, PyArray, array } from './array';
 export type { ArrayItem, ArraySource, ArrayValue, Typecode } from './array';
 export { mmap, flush, type MmapMode, type MmapOptions } from './mmap';
+export { include } from './capi';

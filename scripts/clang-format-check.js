@@ -11,7 +11,8 @@ for (const dir of dirs) {
   const full = path.join(root, dir);
   if (!fs.existsSync(full)) continue;
   for (const name of fs.readdirSync(full, { recursive: true })) {
-    if (/\.(c|cc|h)$/.test(name)) files.push(path.join(full, name));
+    // Skip build output (test/native/build holds CMake's own compiler-probe sources).
+    if (/\.(c|cc|h)$/.test(name) && !name.split(path.sep).includes('build')) files.push(path.join(full, name));
   }
 }
 const binary = require.resolve('clang-format/index.js').replace(/index\.js$/, '');
