@@ -11,6 +11,12 @@ const nodeGypBuild = require('node-gyp-build') as { (dir: string): unknown; reso
 
 const packageRoot = path.join(__dirname, '..');
 
+// `npm rebuild memview` alone builds nothing: the package has no install script
+// (users without a compiler get the prebuild). cmake-js inside the package does.
+const HOW_TO_BUILD =
+  `Build it from source (needs cmake and a C++20 compiler): \`cd ${packageRoot} && npx cmake-js rebuild\`. ` +
+  `(\`npm rebuild memview\` cannot: memview ships prebuilds and no install script.)`;
+
 function load(): Record<string, unknown> {
   let file: string;
   try {
@@ -19,8 +25,7 @@ function load(): Record<string, unknown> {
     throw new Error(
       `memview: no native addon for ${process.platform}-${process.arch} (Node ${process.version}) ` +
         `in ${path.join(packageRoot, 'build')} or ${path.join(packageRoot, 'prebuilds')}: ` +
-        `${(error as Error).message}\nBuild it from source with \`npm rebuild memview\`, ` +
-        `or \`npx cmake-js rebuild\` inside the memview package folder.`,
+        `${(error as Error).message}\n${HOW_TO_BUILD}`,
     );
   }
   try {
@@ -28,8 +33,7 @@ function load(): Record<string, unknown> {
     return require(file) as Record<string, unknown>;
   } catch (error) {
     throw new Error(
-      `memview: could not load the native addon ${file}: ${(error as Error).message}\n` +
-        `Rebuild it with \`npm rebuild memview\`, or \`npx cmake-js rebuild\` inside the memview package folder.`,
+      `memview: could not load the native addon ${file}: ${(error as Error).message}\n${HOW_TO_BUILD}`,
     );
   }
 }
