@@ -141,7 +141,9 @@ Napi::Value MmapOpen(const Napi::CallbackInfo &info) {
   }
 
   // Never O_CREAT nor O_TRUNC: mmap neither creates nor extends a file.
-  const int flags = (mode == Mode::kWrite ? O_RDWR : O_RDONLY) | O_CLOEXEC;
+  // O_NONBLOCK changes nothing for regular files, and keeps open() from
+  // waiting for a writer when the path is a FIFO (which then has size 0).
+  const int flags = (mode == Mode::kWrite ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NONBLOCK;
   FdCloser file{-1};
   do {
     file.fd = open(path.c_str(), flags);

@@ -276,6 +276,15 @@ describe('errors', () => {
     }
   });
 
+  test('a FIFO: no waiting for a writer, it has no bytes (ValueError)', () => {
+    const fifo = path.join(dir, 'fifo');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) {
+      console.warn('skipped: mkfifo failed');
+      return;
+    }
+    expect(() => mmap(fifo)).toThrow(expect.objectContaining({ name: 'ValueError', message: 'cannot mmap an empty file' }));
+  });
+
   test('a directory: EISDIR', () => {
     expect(() => mmap(dir)).toThrow(expect.objectContaining({ code: 'EISDIR', syscall: 'mmap', path: dir }));
   });
@@ -372,6 +381,29 @@ describe('lifetime', () => {
     expect(t[200]).toBe(200);
     t[200] = 1;
     expect(t[200]).toBe(1);
+  });
+
+  test("a worker's unreleased mappings (and typed arrays over them) are unmapped when it exits", async () => {
+    const file = fileWith(pattern(100));
+    const { Worker } = await import('node:worker_threads');
+    const code = `
+      const memview = require(${JSON.stringify(path.join(root, 'dist'))});
+      const keep = [];
+      for (let i = 0; i < 10; i++) keep.push(memview.mmap(${JSON.stringify(file)}, { mode: 'c' }));
+      keep.push(keep[0].toTypedArray());
+      const { parentPort } = require('node:worker_threads');
+      parentPort.postMessage(keep[3].get(7));
+      parentPort.once('message', () => parentPort.close()); // alive until the main thread has counted`;
+    const worker = new Worker(code, { eval: true });
+    const seen = await new Promise((resolve, reject) => {
+      worker.on('message', (value) => resolve([value, mappingsOf(file)]));
+      worker.on('error', reject);
+    });
+    expect(seen).toEqual([7, 10]);
+    const exited = new Promise((resolve) => worker.on('exit', resolve));
+    worker.postMessage('done');
+    await exited;
+    expect(mappingsOf(file)).toBe(0);
   });
 
   test('100,000 mmap + release cycles stay far below the mapping limit', () => {
