@@ -458,6 +458,28 @@ describe('lifetime', () => {
   });
 });
 
+describe('a file truncated under a live mapping', () => {
+  test('touching a page past the new end raises SIGBUS: beyond any mmap user (README says so)', () => {
+    const file = fileWith(pattern(3 * PAGE));
+    const child = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `const { mmap } = require(${JSON.stringify(path.join(root, 'dist'))});
+         const v = mmap(${JSON.stringify(file)});
+         console.log(v.get(2 * ${PAGE}));
+         require('fs').truncateSync(${JSON.stringify(file)}, ${PAGE});
+         console.log(v.get(10));
+         console.log(v.get(2 * ${PAGE}));
+         console.log('not reached');`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(child.stdout.split('\n')).toEqual(['0', '10', '']);
+    expect(child.signal).toBe('SIGBUS');
+  });
+});
+
 // ---------------------------------------------------------------- > 4 GiB
 
 const BIG = 5 * 2 ** 30;
