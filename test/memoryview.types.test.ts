@@ -12,7 +12,7 @@ const d = memoryview(new Float64Array(4));
 const q = d.cast('B').cast('q');
 const h2 = d.cast('B').cast('h', [2, 8]);
 const be = memoryview(Buffer.alloc(4)).cast('>H');
-const unknownFormat = memoryview(Buffer.alloc(8)).cast('B').cast(String('d'));
+const unknownFormat = memoryview(Buffer.alloc(32)).cast('B').cast(String('d'));
 
 expectType<Equal<typeof d, MemoryView<'d', 1>>>();
 expectType<Equal<ReturnType<typeof d.get<[number]>>, number>>();
