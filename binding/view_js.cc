@@ -135,6 +135,14 @@ Span ArgSpan(const Napi::CallbackInfo &info, size_t i, const char *name) {
   return Span{static_cast<uint8_t *>(data), length};
 }
 
+// The address of item (0, …, 0) of a layout CheckLayout accepted, plus `extra`
+// bytes inside the item. A layout without items may have any origin (it
+// touches no byte, and the span may be empty with a null data pointer): it
+// gets the span's start, so that no out-of-range pointer is ever formed.
+uint8_t *ItemAddress(const Span &span, const Layout &layout, int64_t extra = 0) {
+  return IsEmpty(layout) ? span.data : span.data + layout.origin + extra;
+}
+
 // Turns an allocation failure inside N-API into a MemoryError.
 [[noreturn]] void ThrowAllocationFailed(Napi::Env env, const std::string &message) {
   bool pending = false;
@@ -288,7 +296,7 @@ Napi::Value ViewHex(const Napi::CallbackInfo &info) {
     ThrowNoMemory(env, "memview: hex() result is longer than the longest string V8 allows");
   }
   // The C-ordered bytes: the memory itself when C-contiguous, else a copy.
-  const uint8_t *bytes = span.data + layout.origin;
+  const uint8_t *bytes = ItemAddress(span, layout);
   std::unique_ptr<uint8_t[]> gathered;
   if (!IsCContiguous(layout)) {
     gathered.reset(new (std::nothrow) uint8_t[static_cast<size_t>(nbytes)]);
@@ -374,7 +382,7 @@ Napi::Value ViewFind(const Napi::CallbackInfo &info) {
   const bool first_only = ArgBoolean(info, 8, "firstOnly");
   const Span span = ArgSpan(info, 0, "mem");
   Check(env, CheckLayout(layout, span.length, nullptr));
-  const int64_t result = FindItems(span.data + layout.origin, layout.strides[0], layout.itemsize,
+  const int64_t result = FindItems(ItemAddress(span, layout), layout.strides[0], layout.itemsize,
                                    reinterpret_cast<const uint8_t *>(pattern.data()), nullptr,
                                    start, stop, first_only);
   return Napi::Number::New(env, static_cast<double>(result));
@@ -401,7 +409,7 @@ Napi::Value ViewFindFloat(const Napi::CallbackInfo &info) {
   uint8_t mask[8];
   int64_t result = first_only ? -1 : 0;
   if (FloatSearchPattern(value, slot, pattern, mask)) {
-    result = FindItems(span.data + layout.origin + slot.offset, layout.strides[0], slot.size,
+    result = FindItems(ItemAddress(span, layout, slot.offset), layout.strides[0], slot.size,
                        pattern, mask, start, stop, first_only);
   }
   return Napi::Number::New(env, static_cast<double>(result));
@@ -437,7 +445,7 @@ Napi::Value ViewConvert(const Napi::CallbackInfo &info) {
   dst.shape[0] = count;
   dst.strides[0] = dst_format.itemsize;
   Check(env, CheckLayout(dst, dst_span.length, nullptr));
-  Check(env, ConvertItems(dst_span.data + dst_offset, dst_format, src, src_span.data, src_format,
+  Check(env, ConvertItems(ItemAddress(dst_span, dst), dst_format, src, src_span.data, src_format,
                           range_class));
   return env.Undefined();
 }
