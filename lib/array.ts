@@ -1025,7 +1025,8 @@ export class Array<I = number | bigint | string> implements Iterable<I> {
   /** @internal The export protocol (lib/exporter.ts): the block, locked against resizing until release(). */
   [kExport](): ExportedMemory {
     if (this._handle === null) this._setCapacity(0);
-    const buffer = storage.storage_arraybuffer(this._handle as object);
+    const handle = this._handle as object;
+    const buffer = storage.storage_arraybuffer(handle);
     this._exports += 1;
     let released = false;
     return {
@@ -1040,6 +1041,9 @@ export class Array<I = number | bigint | string> implements Iterable<I> {
         released = true;
         this._exports -= 1;
       },
+      // toTypedArray(): another ArrayBuffer that holds its own ref on the block, so
+      // the typed array stays valid (over the old block) even after the array grows.
+      userBuffer: () => storage.storage_arraybuffer(handle),
     };
   }
 }

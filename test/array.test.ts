@@ -881,3 +881,17 @@ describe('model-based (fast-check): random operation sequences agree with a plai
     );
   });
 });
+
+describe('toTypedArray over an Array', () => {
+  test('shares the items, and stays valid (never freed memory) after the array grows', () => {
+    const a = array('d', [1, 2, 3]);
+    const view = memoryview(a);
+    const typed = view.toTypedArray() as Float64Array;
+    typed[0] = 9;
+    expect(a.get(0)).toBe(9);
+    view.release();
+    for (let i = 0; i < 1000; i++) a.append(i); // grows: the block moves
+    expect(typed[0]).toBe(9); // the old block lives on for the typed array
+    expect(a.get(0)).toBe(9);
+  });
+});
