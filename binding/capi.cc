@@ -102,8 +102,39 @@ void UnrefMemory(ForeignMemory *memory) {
   }
 }
 
+// One external ArrayBuffer's ref. Node may run an ArrayBuffer's finalizer
+// inside a napi_create_external_arraybuffer that fails (Node 20 does, for
+// blocks over 4 GiB) or not at all (when it refuses earlier), so the ticket
+// records whether it ran while the creation was under way.
+struct BufferTicket {
+  ForeignMemory *memory;
+  bool creating;
+  bool finalized;
+};
+
 void FinalizeMemory(napi_env, void *, void *hint) {
-  UnrefMemory(static_cast<ForeignMemory *>(hint));
+  auto *ticket = static_cast<BufferTicket *>(hint);
+  UnrefMemory(ticket->memory);
+  if (ticket->creating)
+    ticket->finalized = true;
+  else
+    delete ticket;
+}
+
+// A new external ArrayBuffer over the whole memory, holding one ref. On
+// failure the ref is gone (and so is the memory, if it was the only one) and
+// an exception may be pending.
+napi_status NewArrayBuffer(napi_env env, ForeignMemory *memory, napi_value *result) {
+  auto *ticket = new BufferTicket{memory, true, false};
+  memory->refs.fetch_add(1, std::memory_order_relaxed);
+  const napi_status status = napi_create_external_arraybuffer(env, memory->bytes, memory->len,
+                                                              FinalizeMemory, ticket, result);
+  ticket->creating = false;
+  if (status != napi_ok) {
+    if (!ticket->finalized) UnrefMemory(memory);
+    delete ticket;
+  }
+  return status;
 }
 
 void Clear(memview_buffer *view) {
@@ -141,6 +172,26 @@ int FailNapi(napi_env env, const char *what) {
     napi_throw_error(env, "ERR_MEMVIEW_CAPI", what);
   }
   return -1;
+}
+
+// Clears the pending exception, if any, and returns its message.
+std::string TakeException(napi_env env) {
+  bool pending = false;
+  napi_value error, message;
+  size_t length = 0;
+  if (napi_is_exception_pending(env, &pending) != napi_ok || !pending ||
+      napi_get_and_clear_last_exception(env, &error) != napi_ok) {
+    return "Node-API refused";
+  }
+  if (napi_coerce_to_string(env, error, &message) != napi_ok ||
+      napi_get_value_string_utf8(env, message, nullptr, 0, &length) != napi_ok) {
+    napi_value ignored;
+    napi_get_and_clear_last_exception(env, &ignored);
+    return "Node-API refused";
+  }
+  std::string text(length, '\0');
+  napi_get_value_string_utf8(env, message, text.data(), length + 1, &length);
+  return text;
 }
 
 // Failures with no JS exception to report (a bad_alloc in a message, …).
@@ -503,13 +554,16 @@ int FromMemory(napi_env env, const memview_capi *api, void *data, int64_t len, c
     if (!status.ok) return Fail(env, state, status);
 
     auto *memory = new ForeignMemory{
-        {1},     env, data, data != nullptr ? data : &kNoBytes, static_cast<size_t>(len),
+        {0},     env, data, data != nullptr ? data : &kNoBytes, static_cast<size_t>(len),
         nullptr, hint};
     napi_value buffer;
-    if (napi_create_external_arraybuffer(env, memory->bytes, memory->len, FinalizeMemory, memory,
-                                         &buffer) != napi_ok) {
-      delete memory;
-      return FailNapi(env, "memview_from_memory: cannot create an external ArrayBuffer");
+    if (NewArrayBuffer(env, memory, &buffer) != napi_ok) {
+      // Node 20 wraps external memory in a Buffer, which stops at 2^32 bytes.
+      // `memory` went with its only ref, finalize unset: the caller keeps data.
+      return Fail(env, state, ErrorClass::kMemory, ErrorCode::kNoMemory,
+                  "memview_from_memory: this Node.js cannot wrap " + std::to_string(len) +
+                      " bytes in one ArrayBuffer (" + TakeException(env) +
+                      "); wrap smaller blocks, or use Node.js 22 or later");
     }
     // The buffer holds the one ref from here: memory is freed with it.
     napi_value hook = nullptr, undefined, handle, view, args[6];
@@ -557,15 +611,9 @@ Napi::Value MemoryArrayBuffer(const Napi::CallbackInfo &info) {
     Throw(env, ErrorClass::kValue, ErrorCode::kDetached,
           "memoryview: underlying buffer is detached or out of bounds");
   }
-  memory->refs.fetch_add(1, std::memory_order_relaxed);
-  try {
-    return Napi::ArrayBuffer::New(
-        env, memory->bytes, memory->len,
-        [](Napi::Env, void *, ForeignMemory *owner) { UnrefMemory(owner); }, memory);
-  } catch (...) {
-    UnrefMemory(memory);
-    throw;
-  }
+  napi_value buffer;
+  NAPI_THROW_IF_FAILED(env, NewArrayBuffer(env, memory, &buffer), Napi::Value());
+  return Napi::Value(env, buffer);
 }
 
 // capi_memory_release(buffer): the view's buffer, once its last view is

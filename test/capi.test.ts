@@ -34,6 +34,7 @@ interface WrapOptions {
   nullData?: boolean;
   nullResult?: boolean;
   noFinalize?: boolean;
+  bogusData?: boolean;
 }
 interface Addon {
   constants: Record<string, number>;
@@ -365,6 +366,20 @@ describe('memview_from_memory', () => {
         error = e;
       }
       expect([name, error]).toEqual([name, named('ValueError', code, message)]);
+    }
+    expect(addon.finalized().count).toBe(before);
+  });
+
+  test('more than one ArrayBuffer can hold (Node 20: 4 GiB) is a MemoryError, and memview takes nothing', () => {
+    const before = addon.finalized().count;
+    // The test addon passes an address that nobody touches: only the wrapping is tried.
+    const huge = { len: 2 ** 32 + 8, bogusData: true, noFinalize: true };
+    if (Number(process.versions.node.split('.')[0]) <= 20) {
+      expect(() => addon.wrap(huge)).toThrow(named('MemoryError', 'ERR_MEMVIEW_NO_MEMORY', /cannot wrap 4294967304 bytes in one ArrayBuffer/));
+    } else {
+      const view = addon.wrap(huge);
+      expect(view.nbytes).toBe(2 ** 32 + 8);
+      view.release();
     }
     expect(addon.finalized().count).toBe(before);
   });

@@ -1,5 +1,8 @@
 // cxx_check.cc — memview.h from C++ (-std=c++17 -Wall -Wextra -Werror -pedantic),
-// in a second translation unit with its own per-thread table cache.
+// in a second translation unit, without the per-thread table cache (every
+// call reads the table from globalThis again). memview's own binding/capi.cc
+// compiles the C++ cache.
+#define MEMVIEW_NO_CACHE
 #include <memview.h>
 
 // cxxNbytes(obj): len of a simple (C-contiguous, bytes) export.
