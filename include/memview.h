@@ -31,7 +31,8 @@
  * pending JS exception. memview's own errors are its classes (API.md §7):
  * BufferError for requests the object cannot meet, ValueError for arguments
  * that do not describe a valid buffer, TypeError for objects that are not
- * buffers; a failed import is an Error with code ERR_MEMVIEW_CAPI. Bad
+ * buffers, MemoryError for memory Node cannot wrap; a failed import is an
+ * Error with code ERR_MEMVIEW_CAPI. Bad
  * arguments (NULL pointers included) are errors, never crashes — except a
  * memview_buffer that neither came from memview_get_buffer nor was zeroed.
  *
@@ -376,14 +377,17 @@ static inline void memview_release_buffer(napi_env env, memview_buffer *view) {
  * NULL with ndim 1 mean 1-D contiguous (len / itemsize items); strides NULL
  * means C-contiguous, and then product(shape) * itemsize must equal len;
  * with strides, every byte of every item must lie in [data, data + len).
- * Anything else is a ValueError (and a bad format a ValueError), and then
- * memview has not taken the memory: finalize is not called.
+ * Anything else is a ValueError (a bad format too), and more bytes than one
+ * ArrayBuffer can hold (Node 20: 4 GiB) a MemoryError; on any failure memview
+ * has not taken the memory: finalize is not called, the memory is yours.
  *
  * On success memview owns the memory: finalize(env, data, hint) — env being
  * the one passed here — runs exactly once, after the last view over it (and
  * every typed array from toTypedArray()) is released or garbage-collected, or
- * at that env's teardown. finalize NULL: memview never frees it (the memory
- * must then outlive every view). Writable unless `readonly`.
+ * at that env's teardown (a worker's exit, the end of the process; not
+ * process.exit(), which skips the main env's teardown and with it every
+ * Node-API finalizer). finalize NULL: memview never frees the memory, which
+ * must then outlive every view. Writable unless `readonly`.
  */
 static inline int memview_from_memory(napi_env env, void *data, int64_t len, const char *format,
                                       int ndim, const int64_t *shape, const int64_t *strides,
