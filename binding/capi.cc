@@ -57,6 +57,7 @@ struct CapiState {
   napi_ref get_buffer;
   napi_ref release_buffer;
   napi_ref wrap_memory;
+  napi_ref registry;  // lib/capi.ts's exported views, shared by every copy of lib/ in this env
   std::atomic<int64_t> refs;
   bool alive;
 };
@@ -633,21 +634,28 @@ void Replace(napi_env env, napi_ref *slot, napi_value value) {
   NAPI_THROW_IF_FAILED_VOID(env, napi_create_reference(env, value, 1, slot));
 }
 
-// capi_publish(getBuffer, releaseBuffer, wrapMemory): takes lib/capi.ts's hooks
-// (again, if lib/ is loaded again in this env: the latest win) and publishes
-// this env's table at globalThis[Symbol.for('memview.capi')].
+// capi_publish(getBuffer, releaseBuffer, wrapMemory, registry) → registry:
+// takes lib/capi.ts's hooks and publishes this env's table at
+// globalThis[Symbol.for('memview.capi')]. lib/ may load again in one env (a
+// test runner's fresh module registry): the latest hooks win, and every copy
+// gets the first copy's registry of exported views back, so that any copy
+// can end an export another one started.
 Napi::Value CapiPublish(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   auto *state = static_cast<CapiState *>(info.Data());
   for (size_t i = 0; i < 3; ++i) {
-    if (!info[i].IsFunction()) {
+    if (!info[i].IsFunction() || !info[3].IsObject()) {
       Throw(env, ErrorClass::kType, ErrorCode::kType,
-            "capi_publish(getBuffer, releaseBuffer, wrapMemory)");
+            "capi_publish(getBuffer, releaseBuffer, wrapMemory, registry)");
     }
   }
   Replace(env, &state->get_buffer, info[0]);
   Replace(env, &state->release_buffer, info[1]);
   Replace(env, &state->wrap_memory, info[2]);
+  if (state->registry == nullptr) Replace(env, &state->registry, info[3]);
+  napi_value registry;
+  NAPI_THROW_IF_FAILED(env, napi_get_reference_value(env, state->registry, &registry),
+                       Napi::Value());
   // The external holds a ref: a consumer may have fetched the table from it.
   auto table = Napi::External<memview_capi>::New(
       env, &state->table, [](Napi::Env, memview_capi *t) { Unref(StateOf(t)); });
@@ -656,14 +664,15 @@ Napi::Value CapiPublish(const Napi::CallbackInfo &info) {
   env.Global().DefineProperty(Napi::PropertyDescriptor::Value(
       Napi::Symbol::For(env, "memview.capi"), table,
       static_cast<napi_property_attributes>(napi_writable | napi_configurable)));
-  return env.Undefined();
+  return Napi::Value(env, registry);
 }
 
 // The env is going away: no more JS, drop the env's ref.
 void Shutdown(void *arg) {
   auto *state = static_cast<CapiState *>(arg);
   state->alive = false;
-  for (napi_ref *slot : {&state->get_buffer, &state->release_buffer, &state->wrap_memory}) {
+  for (napi_ref *slot :
+       {&state->get_buffer, &state->release_buffer, &state->wrap_memory, &state->registry}) {
     if (*slot != nullptr) napi_delete_reference(state->env, *slot);
     *slot = nullptr;
   }
@@ -676,6 +685,7 @@ void InitCapi(Napi::Env env, Napi::Object exports) {
   auto *state = new CapiState{
       memview_capi{MEMVIEW_API_VERSION, sizeof(memview_capi), GetBuffer, ReleaseBuffer, FromMemory},
       env,
+      nullptr,
       nullptr,
       nullptr,
       nullptr,

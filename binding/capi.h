@@ -13,7 +13,7 @@
 
 namespace memview {
 
-// capi_publish(getBuffer, releaseBuffer, wrapMemory) (lib/capi.ts, at load),
+// capi_publish(getBuffer, releaseBuffer, wrapMemory, registry) (lib/capi.ts, at load),
 // capi_memory_arraybuffer(handle, buffer), capi_memory_release(buffer).
 void InitCapi(Napi::Env env, Napi::Object exports);
 

@@ -22,7 +22,7 @@ import { BufferSource, MemoryView } from './memoryview';
 export const include: string = path.join(__dirname, '..', 'include');
 
 interface CapiNative {
-  capi_publish(getBuffer: (obj: unknown) => Descriptor, releaseBuffer: (token: number) => void, wrapMemory: WrapMemory): void;
+  capi_publish(getBuffer: (obj: unknown) => Descriptor, releaseBuffer: (token: number) => void, wrapMemory: WrapMemory, registry: Registry): Registry;
   capi_memory_arraybuffer(handle: object, buffer: ArrayBuffer): ArrayBuffer;
   capi_memory_release(buffer: ArrayBuffer): void;
 }
@@ -38,8 +38,15 @@ interface Exported {
   created: boolean;
 }
 
-const exported = new Map<number, Exported>();
-let nextToken = 1;
+/**
+ * The env's exported views by token. Native keeps the first one it is given,
+ * so that every copy of lib/ loaded in one env (a test runner's fresh module
+ * registry) shares it: an export started by one copy ends through any other.
+ */
+interface Registry {
+  views: Map<number, Exported>;
+  nextToken: number;
+}
 
 function getBuffer(obj: unknown): Descriptor {
   const created = !(obj instanceof MemoryView);
@@ -52,7 +59,7 @@ function getBuffer(obj: unknown): Descriptor {
     throw error;
   }
   const ndim = view._shape.length;
-  const token = nextToken++;
+  const token = registry.nextToken++;
   const meta = new Float64Array(5 + 2 * ndim);
   meta[0] = token;
   meta[1] = view._origin - view._lo;
@@ -64,15 +71,14 @@ function getBuffer(obj: unknown): Descriptor {
     meta[5 + ndim + k] = view._strides[k];
   }
   view._exports++;
-  exported.set(token, { view, created });
+  registry.views.set(token, { view, created });
   return [view.span(), meta, view._compiled.format];
 }
 
 function releaseBuffer(token: number): void {
-  const entry = exported.get(token);
-  // Unknown: exported by an earlier copy of lib/ in this env (its hooks were replaced).
+  const entry = registry.views.get(token);
   if (entry === undefined) return;
-  exported.delete(token);
+  registry.views.delete(token);
   entry.view._exports--;
   if (entry.created) entry.view.release();
 }
@@ -99,4 +105,4 @@ function wrapMemory(buffer: ArrayBuffer, handle: object, format: string, shape: 
   }
 }
 
-capi.capi_publish(getBuffer, releaseBuffer, wrapMemory);
+const registry = capi.capi_publish(getBuffer, releaseBuffer, wrapMemory, { views: new Map(), nextToken: 1 });

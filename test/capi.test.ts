@@ -434,6 +434,22 @@ describe('the table: versions and envs', () => {
     }
   });
 
+  test('lib/ loaded twice in one env (a fresh module registry): an export started by one copy ends through the other', () => {
+    const script = `
+      const addon = require(${JSON.stringify(addonPath)});
+      const first = require(${JSON.stringify(root)});
+      const view = first.memoryview(new Float64Array([1, 2]));
+      const handle = addon.hold(view, 0);
+      for (const file of Object.keys(require.cache)) if (file.includes('/dist/')) delete require.cache[file];
+      const second = require(${JSON.stringify(root)});
+      let locked = false;
+      try { view.release(); } catch (error) { locked = error.name === 'BufferError'; }
+      addon.release(handle);
+      view.release();
+      console.log(JSON.stringify([second !== first, locked, view.isReleased, addon.sum(second.memoryview(new Float64Array([1, 2])))]));`;
+    expect(JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }))).toEqual([true, true, true, 3]);
+  });
+
   test('loads in several worker threads at once, each env with its own table', () => {
     const workers = 4;
     const out = execFileSync(process.execPath, [path.join(nativeDir, 'workers-child.js'), addonPath, String(workers)], { encoding: 'utf8' });
