@@ -1,7 +1,9 @@
 // binding.ts — loads the native addon, once, and says clearly why it could not.
 //
 // node-gyp-build picks build/Release in a checkout and prebuilds/<platform>-<arch>
-// in an installed package. Each area of lib/ declares the native functions it
+// in an installed package. MEMVIEW_ADDON=/abs/path/memview.node overrides both:
+// `npm run test:sanitize` runs the suite against an ASan/UBSan build that way,
+// without touching build/Release. Each area of lib/ declares the native functions it
 // calls (area_verb) as an interface next to its code and casts `native` once.
 import * as path from 'node:path';
 
@@ -20,7 +22,8 @@ const HOW_TO_BUILD =
 function load(): Record<string, unknown> {
   let file: string;
   try {
-    file = nodeGypBuild.resolve(packageRoot);
+    const override = process.env.MEMVIEW_ADDON;
+    file = override ? path.resolve(override) : nodeGypBuild.resolve(packageRoot);
   } catch (error) {
     throw new Error(
       `memview: no native addon for ${process.platform}-${process.arch} (Node ${process.version}) ` +

@@ -89,7 +89,7 @@ function cleanEnv(extraPath = []) {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (/^npm_(package|lifecycle|command|execpath|config_(local_prefix|prefix|node_gyp))/i.test(k)) continue;
-    if (k === 'MEMVIEW_PREBUILD' || k === 'PREBUILDS_ONLY' || k === 'NODE_OPTIONS') continue;
+    if (k === 'MEMVIEW_PREBUILD' || k === 'PREBUILDS_ONLY' || k === 'NODE_OPTIONS' || k === 'MEMVIEW_ADDON') continue;
     env[k] = v;
   }
   env.PATH = [...extraPath, process.env.PATH].join(path.delimiter);
