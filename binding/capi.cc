@@ -366,21 +366,31 @@ int GetBuffer(napi_env env, const memview_capi *api, napi_value obj, memview_buf
       return FailNapi(env, "memview: bad export descriptor from lib/capi.ts");
     }
     int64_t shape[kMaxNdim], strides[kMaxNdim];
-    int64_t nitems = 1, lo = 0, hi = itemsize;
+    bool empty = false;
     for (int k = 0; k < ndim; ++k) {
       shape[k] = static_cast<int64_t>(d.meta[5 + k]);
       strides[k] = static_cast<int64_t>(d.meta[5 + ndim + k]);
-      nitems *= shape[k];  // exact: lib/ checked product(shape) * itemsize
-      const int64_t reach = shape[k] > 0 ? (shape[k] - 1) * strides[k] : 0;
-      if (reach < 0)
-        lo += reach;
-      else
-        hi += reach;
+      empty = empty || shape[k] == 0;
     }
-    // The span must still hold every item (lib/ checked; this is the `if`
-    // that makes sure a detached or shrunk buffer is never handed out).
-    if (nitems > 0 && (origin + lo < 0 || origin + hi > static_cast<int64_t>(d.span_length) ||
-                       d.span == nullptr)) {
+    // The span must still hold every item: lib/ checked, and this is the `if`
+    // that makes sure a detached or shrunk buffer is never handed out. With
+    // no items there is nothing to reach (and the other dimensions may be
+    // anything).
+    int64_t nitems = empty ? 0 : 1, nbytes = 0, lo = origin, hi = origin + itemsize;
+    bool exact = true;
+    for (int k = 0; k < ndim && !empty && exact; ++k) {
+      int64_t reach;
+      exact = !__builtin_mul_overflow(nitems, shape[k], &nitems) &&
+              !__builtin_mul_overflow(shape[k] - 1, strides[k], &reach) &&
+              !__builtin_add_overflow(reach < 0 ? lo : hi, reach, reach < 0 ? &lo : &hi);
+    }
+    exact = exact && !__builtin_mul_overflow(nitems, itemsize, &nbytes);
+    if (!exact) {
+      CallRelease(env, state, token);
+      return Fail(env, state, ErrorClass::kValue, ErrorCode::kShape,
+                  "memview_get_buffer: product(shape) * itemsize is too large");
+    }
+    if (!empty && (lo < 0 || hi > static_cast<int64_t>(d.span_length) || d.span == nullptr)) {
       CallRelease(env, state, token);
       return Fail(env, state, ErrorClass::kValue, ErrorCode::kDetached,
                   "memoryview: underlying buffer is detached or out of bounds");
@@ -417,7 +427,7 @@ int GetBuffer(napi_env env, const memview_capi *api, napi_value obj, memview_buf
 
     const bool nd = Requests(flags, MEMVIEW_BUF_ND);
     view->buf = d.span + origin;
-    view->len = nitems * itemsize;
+    view->len = nbytes;
     view->itemsize = itemsize;
     view->readonly = readonly ? 1 : 0;
     view->ndim = nd ? ndim : 1;

@@ -234,6 +234,10 @@ describe('memview_get_buffer / memview_release_buffer', () => {
     expect(() => addon.sum(dead)).toThrow(named('ValueError', 'ERR_MEMVIEW_DETACHED'));
     expect(addon.describe(ab, BUF.FULL_RO)).toMatchObject({ len: 0, shape: [0] }); // as memoryview(detached buffer): empty
     dead.release();
+    // Zero strides can describe more bytes than C can count: refused, not wrapped around.
+    const endless = memoryview({ ...memoryview(new SharedArrayBuffer(8)).cast('d').share(), shape: [2 ** 31, 2 ** 31], strides: [0, 0] });
+    expect(() => addon.describe(endless, BUF.FULL_RO)).toThrow(named('ValueError', 'ERR_MEMVIEW_SHAPE', /product\(shape\) \* itemsize is too large/));
+    endless.release();
   });
 
   test('an export locks the view against release() until memview_release_buffer', () => {
