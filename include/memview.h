@@ -28,12 +28,12 @@
  *   memview_release_buffer(env, &view);
  *
  * Errors: every function that returns int returns 0 on success, or -1 with a
- * pending JS exception. memview's own errors are its classes (API.md §7):
- * BufferError for requests the object cannot meet, ValueError for arguments
- * that do not describe a valid buffer, TypeError for objects that are not
- * buffers, MemoryError for memory Node cannot wrap; a failed import is an
- * Error with code ERR_MEMVIEW_CAPI. Bad
- * arguments (NULL pointers included) are errors, never crashes — except a
+ * pending JS exception. memview's own errors are its classes, with their
+ * codes (API.md §7): BufferError for requests the object cannot meet,
+ * ValueError for arguments that do not describe a valid buffer (NULL
+ * pointers: ERR_MEMVIEW_CAPI), TypeError for objects that are not buffers,
+ * MemoryError for memory Node cannot wrap; a failed import is an Error with
+ * code ERR_MEMVIEW_CAPI. Bad arguments are errors, never crashes — except a
  * memview_buffer that neither came from memview_get_buffer nor was zeroed.
  *
  * Lifetime of memview_buffer.buf (from memview_get_buffer until
