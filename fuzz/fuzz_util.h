@@ -10,6 +10,7 @@
 
 #include <fuzzer/FuzzedDataProvider.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -68,11 +69,13 @@ inline memview::Layout MakeLayout(FuzzedDataProvider &fdp, int64_t itemsize, siz
   layout.ndim = fdp.ConsumeBool() ? fdp.ConsumeIntegralInRange<int>(0, 4)
                                   : fdp.ConsumeIntegralInRange<int>(0, memview::kMaxDim);
   const int64_t s = static_cast<int64_t>(span);
+  // Strides mostly within a few items (any itemsize the glue lets through).
+  const int64_t reach = 3 * std::clamp<int64_t>(itemsize, 1, int64_t{1} << 40) + 8;
   layout.origin = SmallOrAny(fdp, -2, s + 2);
   for (int d = 0; d < layout.ndim; ++d) {
     // Most dimensions short (or 1) so that the item count stays small.
     layout.shape[d] = d >= 4 ? fdp.ConsumeIntegralInRange<int64_t>(0, 2) : SmallOrAny(fdp, -1, 9);
-    layout.strides[d] = SmallOrAny(fdp, -3 * itemsize - 8, 3 * itemsize + 8);
+    layout.strides[d] = SmallOrAny(fdp, -reach, reach);
   }
   return layout;
 }
