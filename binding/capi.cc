@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "errors.h"
+#include "external_buffer.h"
 #include "format.h"
 
 namespace memview {
@@ -103,39 +104,14 @@ void UnrefMemory(ForeignMemory *memory) {
   }
 }
 
-// One external ArrayBuffer's ref. Node may run an ArrayBuffer's finalizer
-// inside a napi_create_external_arraybuffer that fails (Node 20 does, for
-// blocks over 4 GiB) or not at all (when it refuses earlier), so the ticket
-// records whether it ran while the creation was under way.
-struct BufferTicket {
-  ForeignMemory *memory;
-  bool creating;
-  bool finalized;
-};
-
-void FinalizeMemory(napi_env, void *, void *hint) {
-  auto *ticket = static_cast<BufferTicket *>(hint);
-  UnrefMemory(ticket->memory);
-  if (ticket->creating)
-    ticket->finalized = true;
-  else
-    delete ticket;
-}
-
 // A new external ArrayBuffer over the whole memory, holding one ref. On
 // failure the ref is gone (and so is the memory, if it was the only one) and
 // an exception may be pending.
 napi_status NewArrayBuffer(napi_env env, ForeignMemory *memory, napi_value *result) {
-  auto *ticket = new BufferTicket{memory, true, false};
   memory->refs.fetch_add(1, std::memory_order_relaxed);
-  const napi_status status = napi_create_external_arraybuffer(env, memory->bytes, memory->len,
-                                                              FinalizeMemory, ticket, result);
-  ticket->creating = false;
-  if (status != napi_ok) {
-    if (!ticket->finalized) UnrefMemory(memory);
-    delete ticket;
-  }
-  return status;
+  return NewRefArrayBuffer(
+      env, memory->bytes, memory->len, memory,
+      [](napi_env, void *owner) { UnrefMemory(static_cast<ForeignMemory *>(owner)); }, result);
 }
 
 void Clear(memview_buffer *view) {

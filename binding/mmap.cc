@@ -13,6 +13,7 @@
 #include <string>
 
 #include "errors.h"
+#include "external_buffer.h"
 #include "format.h"
 
 namespace memview {
@@ -229,15 +230,9 @@ Napi::Value MmapArrayBuffer(const Napi::CallbackInfo &info) {
           "mmap: a readonly mapping has no writable buffer");
   }
   mapping.refs.fetch_add(1, std::memory_order_relaxed);
-  try {
-    return Napi::ArrayBuffer::New(
-        env, mapping.start, mapping.buf_len,
-        [](Napi::Env finalize_env, void *, Mapping *owner) { Unref(finalize_env, owner); },
-        &mapping);
-  } catch (...) {
-    Unref(env, &mapping);
-    throw;
-  }
+  return NewRefArrayBuffer(
+      env, mapping.start, mapping.buf_len, &mapping,
+      [](napi_env e, void *owner) { Unref(e, static_cast<Mapping *>(owner)); });
 }
 
 // mmap_release(handle, buffer): ends the export. Detaches the internal buffer

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "errors.h"
+#include "external_buffer.h"
 #include "format.h"
 
 namespace memview {
@@ -82,14 +83,8 @@ int64_t ByteCount(const Napi::CallbackInfo &info, size_t i) {
 // A new external ArrayBuffer over the whole block; it holds one ref.
 Napi::ArrayBuffer ArrayBufferOver(Napi::Env env, Block *block) {
   block->refs.fetch_add(1, std::memory_order_relaxed);
-  try {
-    return Napi::ArrayBuffer::New(
-        env, block->data, block->nbytes,
-        [](Napi::Env finalize_env, void *, Block *owner) { Unref(finalize_env, owner); }, block);
-  } catch (...) {
-    Unref(env, block);
-    throw;
-  }
+  return NewRefArrayBuffer(env, block->data, block->nbytes, block,
+                           [](napi_env e, void *owner) { Unref(e, static_cast<Block *>(owner)); });
 }
 
 // storage_new(nbytes) → handle. The block's contents are uninitialised:
