@@ -19,102 +19,15 @@ import { notABuffer, plainSource } from './sources';
 import { itemEquals } from './compare';
 import { inspectView } from './inspect';
 import type { Converted } from './values';
+import { BUF, bufferProtocol } from './protocol';
+import { MAX_NDIM, SSIZE_MAX, cStrides, extent, isCContiguous, isFContiguous, product, sameShape } from './shape';
+import type { BufferSource, FormatOf, GetResult, ItemOf, NdimOf, NestedList, SharedDescriptor } from './view-types';
 
-const MAX_NDIM = 64;
-const SSIZE_MAX = (1n << 63n) - 1n;
+export { BUF, bufferProtocol } from './protocol';
+export type { BufferSource, GetResult, Item, ItemOf, NestedList, SharedDescriptor, WriteValue } from './view-types';
 
-/** The buffer protocol symbol (PEP 688 in JS): `obj[bufferProtocol](flags)` returns a MemoryView. */
-export const bufferProtocol: unique symbol = Symbol.for('memview.buffer') as never;
-
-/** Buffer request flags, CPython's PyBUF_* values. */
-export const BUF = Object.freeze({
-  SIMPLE: 0,
-  WRITABLE: 0x0001,
-  FORMAT: 0x0004,
-  ND: 0x0008,
-  STRIDES: 0x0010 | 0x0008,
-  C_CONTIGUOUS: 0x0020 | 0x0010 | 0x0008,
-  F_CONTIGUOUS: 0x0040 | 0x0010 | 0x0008,
-  ANY_CONTIGUOUS: 0x0080 | 0x0010 | 0x0008,
-  INDIRECT: 0x0100 | 0x0010 | 0x0008,
-  CONTIG: 0x0008 | 0x0001,
-  CONTIG_RO: 0x0008,
-  STRIDED: 0x0010 | 0x0008 | 0x0001,
-  STRIDED_RO: 0x0010 | 0x0008,
-  RECORDS: 0x0010 | 0x0008 | 0x0001 | 0x0004,
-  RECORDS_RO: 0x0010 | 0x0008 | 0x0004,
-  FULL: 0x0100 | 0x0010 | 0x0008 | 0x0001 | 0x0004,
-  FULL_RO: 0x0100 | 0x0010 | 0x0008 | 0x0004,
-});
 
 // ---------------------------------------------------------------- types
-
-type Prefix = '@' | '=' | '<' | '>' | '!';
-type BigCode = 'l' | 'L' | 'q' | 'Q' | 'n' | 'N' | 'P';
-type NumberCode = 'b' | 'B' | 'h' | 'H' | 'i' | 'I' | 'e' | 'f' | 'd';
-type CodeItem<C> = C extends BigCode ? bigint : C extends NumberCode ? number : C extends '?' ? boolean : C extends 'c' ? Buffer : Item;
-/** What one item of format F reads as (API.md §1); a union where F is not a literal single code. */
-export type ItemOf<F extends string> = string extends F ? Item : F extends `${Prefix}${infer C}` ? CodeItem<C> : CodeItem<F>;
-/** Any item: a scalar, or for record formats an array of scalars. */
-export type Item = number | bigint | boolean | Buffer | string | Array<number | bigint | boolean | Buffer>;
-/** A JS value accepted by a write (values are checked at run time, API.md §1). */
-export type WriteValue<F extends string> = ItemOf<F> extends bigint ? bigint | number : ItemOf<F> extends number ? number | bigint : unknown;
-/** Nested arrays of items, `toList()`'s result. */
-export type NestedList<T, N extends number> = N extends 0 ? T : N extends 1 ? T[] : N extends 2 ? T[][] : N extends 3 ? T[][][] : unknown[];
-
-type FormatOf<S> = S extends Float64Array
-  ? 'd'
-  : S extends Float32Array
-    ? 'f'
-    : S extends BigInt64Array
-      ? 'q'
-      : S extends BigUint64Array
-        ? 'Q'
-        : S extends Int32Array
-          ? 'i'
-          : S extends Uint32Array
-            ? 'I'
-            : S extends Int16Array
-              ? 'h'
-              : S extends Uint16Array
-                ? 'H'
-                : S extends Int8Array
-                  ? 'b'
-                  : S extends Uint8Array | Uint8ClampedArray | DataView | ArrayBuffer | SharedArrayBuffer
-                    ? 'B'
-                    : S extends MemoryView<infer F, number>
-                      ? F
-                      : string;
-type NdimOf<S> = S extends MemoryView<string, infer N> ? N : S extends ArrayBufferView | ArrayBufferLike ? 1 : number;
-
-/** Anything memoryview() accepts (API.md §3). */
-export type BufferSource = ArrayBufferView | ArrayBufferLike | MemoryView | SharedDescriptor | { [bufferProtocol](flags: number): MemoryView } | object;
-
-type Decrement = [-1, 0, 1, 2, 3, 4, 5, 6, 7, 8];
-type HasSlice<I extends ReadonlyArray<unknown>> = I extends readonly [infer H, ...infer T] ? (H extends Slice ? true : HasSlice<T>) : false;
-type DropDims<N extends number, K extends number> = K extends 0 ? N : N extends Decrement[number] ? DropDims<Decrement[N] & number, Decrement[K] & number> : number;
-/** What get(...index) returns for a view of N dimensions (number when unknown). */
-export type GetResult<F extends string, N extends number, I extends ReadonlyArray<unknown>> = number extends N
-  ? ItemOf<F> | MemoryView<F>
-  : number extends I['length']
-    ? ItemOf<F> | MemoryView<F>
-    : HasSlice<I> extends true
-      ? MemoryView<F>
-      : I['length'] extends N
-        ? ItemOf<F>
-        : N extends 0
-          ? ItemOf<F>
-          : MemoryView<F, DropDims<N, I['length']>>;
-
-/** `share()`'s structured-cloneable description of a view over a SharedArrayBuffer. */
-export interface SharedDescriptor {
-  buffer: SharedArrayBuffer;
-  byteOffset: number;
-  format: string;
-  shape: number[];
-  strides: number[];
-  readonly: boolean;
-}
 
 // ---------------------------------------------------------------- exports
 
@@ -177,48 +90,6 @@ function isSharedDescriptor(value: unknown): value is SharedDescriptor {
     typeof (value as SharedDescriptor).format === 'string' &&
     globalThis.Array.isArray((value as SharedDescriptor).shape)
   );
-}
-
-function cStrides(shape: readonly number[], itemsize: number): number[] {
-  const strides = new globalThis.Array<number>(shape.length);
-  let stride = itemsize;
-  for (let k = shape.length - 1; k >= 0; k--) {
-    strides[k] = stride;
-    stride *= shape[k];
-  }
-  return strides;
-}
-
-function product(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
-// CPython's flags: 0-d views are contiguous; 1-D views when their one item or
-// their stride says so (so an empty reversed view is not); n-D views as
-// PyBuffer_IsContiguous, where a view without items is contiguous.
-function isCContiguous(shape: readonly number[], strides: readonly number[], itemsize: number): boolean {
-  if (shape.length === 0) return true;
-  if (shape.length === 1) return shape[0] === 1 || strides[0] === itemsize;
-  if (product(shape) === 0) return true;
-  let expected = itemsize;
-  for (let k = shape.length - 1; k >= 0; k--) {
-    if (shape[k] > 1 && strides[k] !== expected) return false;
-    expected *= shape[k];
-  }
-  return true;
-}
-
-function isFContiguous(shape: readonly number[], strides: readonly number[], itemsize: number): boolean {
-  if (shape.length <= 1) return isCContiguous(shape, strides, itemsize);
-  if (product(shape) === 0) return true;
-  let expected = itemsize;
-  for (let k = 0; k < shape.length; k++) {
-    if (shape[k] > 1 && strides[k] !== expected) return false;
-    expected *= shape[k];
-  }
-  return true;
 }
 
 /** Resolves memoryview()'s argument (API.md §3 table) to a layout with a fresh or shared export. */
@@ -286,19 +157,6 @@ function sharedLayout(d: SharedDescriptor): Layout {
   return { exp: new Export(d.buffer, d, null), origin, shape, strides, compiled, readonly: d.readonly === true };
 }
 
-/** [lo, hi): the bytes holding every item (empty at origin when there are no items). */
-function extent(origin: number, shape: readonly number[], strides: readonly number[], itemsize: number): [number, number] {
-  let lo = origin;
-  let hi = origin + itemsize;
-  for (let k = 0; k < shape.length; k++) {
-    if (shape[k] === 0) return [origin, origin];
-    const reach = (shape[k] - 1) * strides[k];
-    if (reach < 0) lo += reach;
-    else hi += reach;
-  }
-  return [lo, hi];
-}
-
 // The defaults are `any` so that every MemoryView<'d', 1> is a plain `MemoryView`
 // (TypeScript cannot prove covariance through ItemOf's conditional types).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -354,7 +212,8 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
     this._compiled = c;
     this._readonly = readonly as boolean;
     this._released = false;
-    // The extent [lo, hi): the bytes holding every item (empty at origin when there are none).
+    // The extent [lo, hi), as shape.ts's extent() computes it, inlined so that making
+    // a view allocates no tuple (bench: memoryview-bulk, cast + slice).
     let lo = this._origin;
     let hi = lo + c.itemsize;
     for (let k = 0; k < sh.length; k++) {
@@ -956,16 +815,6 @@ function emptyTypedArray(compiled: CompiledFormat): TypedArray | null {
     compiled.memo.emptyTyped = empty;
   }
   return empty;
-}
-
-/** CPython's equiv_shape: same ndim, same extents up to the first empty dimension. */
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k++) {
-    if (a[k] !== b[k]) return false;
-    if (a[k] === 0) break;
-  }
-  return true;
 }
 
 function clampRange(start: Index, stop: Index, n: number): [number, number] {
