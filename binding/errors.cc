@@ -59,7 +59,7 @@ static Napi::FunctionReference *ClassFor(EnvState &state, ErrorClass cls) {
     case ErrorClass::kStruct:
       return &state.struct_error;
     case ErrorClass::kType:
-      return nullptr;
+      return &state.type_error;
   }
   return nullptr;
 }
@@ -68,7 +68,7 @@ Napi::Error MakeError(Napi::Env env, const Status &status) {
   Napi::FunctionReference *ctor = ClassFor(GetEnvState(env), status.cls);
   Napi::Object error;
   if (ctor == nullptr || ctor->IsEmpty()) {
-    // TypeError, or a class not registered yet (only while lib/ loads).
+    // A class not registered yet (only while lib/ loads): the env's own.
     error = status.cls == ErrorClass::kType ? Napi::TypeError::New(env, status.message).Value()
                                             : Napi::RangeError::New(env, status.message).Value();
   } else {

@@ -202,13 +202,30 @@ function clampBound(value: unknown, length: number): number {
   return i > length ? length : i;
 }
 
+/**
+ * The bytes of a typed array or DataView; none when its buffer is detached or
+ * shrank below it (as a detached typed array appends nothing): the engine
+ * throws its own TypeError or RangeError for those, which is not ours to raise.
+ */
+function viewBytes(view: ArrayBufferView): Uint8Array {
+  try {
+    return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  } catch {
+    return new Uint8Array(0);
+  }
+}
+
 /** A plain bytes-like source (API.md §4 initializer): its bytes, or undefined. */
 function bytesLike(source: unknown): Uint8Array | undefined {
   if (source instanceof Uint8Array || source instanceof Uint8ClampedArray || source instanceof DataView) {
-    return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+    return viewBytes(source);
   }
   if (source instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && source instanceof SharedArrayBuffer)) {
-    return new Uint8Array(source);
+    try {
+      return new Uint8Array(source);
+    } catch {
+      return new Uint8Array(0); // detached
+    }
   }
   return undefined;
 }
@@ -655,7 +672,7 @@ export class Array<I = number | bigint | string> implements Iterable<I> {
   fromBytes(buffer: ArrayBufferView | ArrayBufferLike | Array | MemoryView): void {
     let bytes = bytesLike(buffer);
     if (bytes === undefined) {
-      if (ArrayBuffer.isView(buffer)) bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+      if (ArrayBuffer.isView(buffer)) bytes = viewBytes(buffer);
       else if (buffer instanceof Array) bytes = buffer._bytes();
       else if (buffer instanceof MemoryView) bytes = buffer.toBytes();
       else throw typeError(`a bytes-like object is required, not '${pyTypeName(buffer)}'`);

@@ -614,6 +614,8 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
     }
     const n = this._shape[0];
     const [from, to] = clampRange(start, stop, n);
+    // Detached memory refuses every search (API.md §7), even one no item could satisfy.
+    this.checkAlive();
     if (from >= to) return firstOnly ? -1 : 0;
     const field = this._compiled.fields[0];
     const origin = this._origin - this._lo;
@@ -672,7 +674,12 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
     if (mem !== null && mem.userBuffer === undefined) {
       throw typeError('memoryview: this memory cannot be handed out as a typed array');
     }
-    return new Typed(buffer, this._lo, (this._hi - this._lo) / size);
+    try {
+      return new Typed(buffer, this._lo, (this._hi - this._lo) / size);
+    } catch {
+      // An empty view over a detached (or shrunk) buffer: checkAlive had no byte to check.
+      throw detachedError();
+    }
   }
 
   /** A structured-cloneable description of a view over a SharedArrayBuffer. */
