@@ -304,35 +304,32 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
    * otherwise (fewer indices, or any Slice) a view of the selected items.
    */
   get<const I extends ReadonlyArray<Index | Slice>>(...index: I): GetResult<F, N, I>;
-  get(...index: ReadonlyArray<Index | Slice>): unknown {
-    // Fast path: one integer into a 1-D typed view. A fractional index reads a
-    // non-element (undefined), as does a detached or shrunk buffer: both fall
-    // through to the checked path.
-    const typed = this._typed;
-    if (typed !== null && index.length === 1) {
-      const i = index[0];
-      if (typeof i === 'number') {
+  get(i?: Index | Slice, ...rest: ReadonlyArray<Index | Slice>): unknown {
+    // Fast paths: one integer into a 1-D view, through its typed array or its
+    // DataView. A fractional index reads a non-element (undefined), as does a
+    // detached or shrunk buffer: both fall through to the checked path. The
+    // first index is a parameter of its own so that `rest` (empty here) never
+    // escapes on these paths and V8 allocates no array per call (bench:
+    // memoryview-item).
+    if (typeof i === 'number' && rest.length === 0) {
+      const typed = this._typed;
+      if (typed !== null) {
         const j = i < 0 ? i + this._len0 : i;
         if (j >= 0 && j < this._len0) {
           const value = typed[this._k0 + j * this._ks];
           if (value !== undefined) return value;
         }
       }
-    }
-    if (index.length === 1) {
-      const i = index[0];
-      if (typeof i === 'number') {
-        const j = i < 0 ? i + this._dvLen : i;
-        if (j >= 0 && j < this._dvLen && Math.floor(j) === j) {
-          try {
-            return this._readItem(this._dv, this._k0 + j * this._ks);
-          } catch {
-            // detached or shrunk: the checked path below says so
-          }
+      const j = i < 0 ? i + this._dvLen : i;
+      if (j >= 0 && j < this._dvLen && Math.floor(j) === j) {
+        try {
+          return this._readItem(this._dv, this._k0 + j * this._ks);
+        } catch {
+          // detached or shrunk: the checked path below says so
         }
       }
     }
-    return this.getSlow(index);
+    return this.getSlow(i === undefined && rest.length === 0 ? [] : [i as Index | Slice, ...rest]);
   }
 
   private getSlow(index: ReadonlyArray<Index | Slice>): unknown {
