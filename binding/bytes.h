@@ -12,7 +12,7 @@ namespace memview {
 
 // Length of bytes.hex(sep, bytes_per_sep) for n bytes: 2n, plus one separator
 // per group boundary when `with_sep` and bytes_per_sep != 0. False when it
-// overflows int64.
+// overflows int64. |bytes_per_sep| ≤ 2^53 - 1 (a JS integer).
 bool HexLength(int64_t n, bool with_sep, int64_t bytes_per_sep, int64_t *length);
 
 // Writes HexLength characters (lowercase, ASCII) to `out`. As CPython:

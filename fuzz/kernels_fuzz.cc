@@ -160,7 +160,9 @@ void FuzzHex(FuzzedDataProvider &fdp) {
   const Layout layout = MakeLayout(fdp, PickItemsize(fdp), mem.size());
   const bool with_sep = fdp.ConsumeBool();
   const char sep = static_cast<char>(fdp.ConsumeIntegralInRange<int>(0, 127));
-  const int64_t bytes_per_sep = SmallOrAny(fdp, -10, 10);
+  // A JS number through view_js.cc's ArgInteger: |x| <= 2^53 - 1 (bytes.h).
+  const int64_t bytes_per_sep =
+      std::clamp<int64_t>(SmallOrAny(fdp, -10, 10), -kMaxSafeSize, kMaxSafeSize);
   if (!Checked(layout, mem.size())) return;
   int64_t nbytes = 0;
   int64_t length = 0;
