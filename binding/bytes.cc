@@ -139,11 +139,14 @@ int64_t FindContiguous(const uint8_t *p, int64_t n, T pattern, T mask, bool firs
   }
 }
 
+// The strided loops step only between items: one stride past the last item
+// may lie outside the address space (UB), e.g. one item and a huge stride.
 template <typename T>
 int64_t FindStrided(const uint8_t *p, int64_t stride, int64_t n, T pattern, T mask,
                     bool first_only) {
   int64_t count = 0;
-  for (int64_t i = 0; i < n; ++i, p += stride) {
+  for (int64_t i = 0; i < n; ++i) {
+    if (i > 0) p += stride;
     if ((Load<T>(p) & mask) == pattern) {
       if (first_only) return i;
       ++count;
@@ -234,7 +237,8 @@ int64_t FindItems(const uint8_t *first, int64_t stride, int64_t width, const uin
       break;
     default: {
       result = first_only ? -1 : 0;
-      for (int64_t i = 0; i < n; ++i, p += stride) {
+      for (int64_t i = 0; i < n; ++i) {
+        if (i > 0) p += stride;
         if (MatchesAnyWidth(p, width, pattern, mask)) {
           if (first_only) {
             result = i;

@@ -113,10 +113,15 @@ bool ForEachPair(int ndim, const int64_t *shape, const uint8_t *a, const int64_t
   const int64_t sb = b_strides[inner];
   int64_t index[kMaxDim] = {};
   for (;;) {
+    // Steps only between items: a pointer one stride past the last item may
+    // lie outside the address space (UB), e.g. shape 1 with a huge stride.
     const uint8_t *pa = a;
     const uint8_t *pb = b;
-    for (int64_t i = 0; i < n; ++i, pa += sa, pb += sb) {
+    for (int64_t i = 0;;) {
       if (!fn(pa, pb)) return false;
+      if (++i == n) break;
+      pa += sa;
+      pb += sb;
     }
     // Odometer over the outer dimensions.
     int d = inner - 1;

@@ -45,7 +45,13 @@ run_target() {
   local target="$1" binary="fuzz/out/${target}_fuzz"
   # Regressions first: every input that once crashed must run clean.
   if compgen -G "fuzz/regressions/$target/*" >/dev/null; then
-    "$binary" -runs=0 fuzz/regressions/"$target"/* 2>&1 | tail -n 3
+    local inputs=(fuzz/regressions/"$target"/*)
+    "$binary" -runs=0 "${inputs[@]}" >"fuzz/out/$target.regressions.log" 2>&1 || {
+      cat "fuzz/out/$target.regressions.log" >&2
+      echo "fuzz: $target: a regression input fails again" >&2
+      return 1
+    }
+    echo "fuzz: $target: ${#inputs[@]} regression input(s) replay clean"
   fi
   [ "$seconds" -gt 0 ] || return 0
   local work="fuzz/out/corpus/$target" artifacts="fuzz/out/artifacts/$target/"

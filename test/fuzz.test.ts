@@ -482,3 +482,21 @@ test('native TypeErrors are instances of the TypeError lib/ sees, even in a vm c
   expect(caught).toBeInstanceOf(TypeError);
   expect((caught as { code: string }).code).toBe('ERR_MEMVIEW_TYPE');
 });
+
+test('one item with a huge stride: equals and count step no pointer past it (fuzz/regressions/kernels)', () => {
+  // fuzz/kernels found ForEachPair (equals) and the strided find (count, index)
+  // advancing one stride past the last item: with one item and a stride of
+  // -2^52 that pointer wraps around the address space (UB; UBSan under
+  // test:sanitize). A negative step that large selects one item.
+  const m = memoryview(new Float64Array([1.5, 2.5]));
+  const one = m.get(slice(0, null, -(2 ** 49))) as MemoryView;
+  expect(one.shape).toEqual([1]);
+  expect(one.strides).toEqual([-(2 ** 52)]);
+  expect(one.equals(memoryview(new Float64Array([1.5])))).toBe(true);
+  expect(one.equals(one)).toBe(true);
+  expect(one.count(1.5)).toBe(1);
+  expect(one.index(1.5)).toBe(0);
+  const bytes = memoryview(Buffer.from([7, 8])).get(slice(1, null, -(2 ** 52))) as MemoryView;
+  expect(bytes.count(8)).toBe(1);
+  expect(bytes.equals(Buffer.from([8]))).toBe(true);
+});
