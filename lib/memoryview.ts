@@ -385,17 +385,18 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
 
   /** Writes one item: `index` is a number, or an array with one integer per dimension. */
   set(index: Index | readonly Index[], value: unknown): void {
-    // Fast path: a number into a 1-D typed view, range-checked inline.
+    // Fast path: a number into a 1-D typed view, range-checked inline. The store
+    // is checked by reading back: a detached or shrunk buffer stores nothing and
+    // reads undefined (cheaper than typed.length, bench: memoryview-item), and the
+    // checked path then says why.
     const typed = this._typed;
     const rule = this._writeRule;
-    if (typed !== null && rule.kind !== 0 && typeof index === 'number' && typeof value === 'number') {
+    if (typeof index === 'number' && typeof value === 'number' && typed !== null && (rule.kind === 1 || (rule.kind === 2 && value >= rule.min && value <= rule.max && Math.floor(value) === value))) {
       const j = index < 0 ? index + this._len0 : index;
       if (j >= 0 && j < this._len0 && Math.floor(j) === j) {
         const k = this._k0 + j * this._ks;
-        if (k < typed.length && (rule.kind === 1 || (value >= rule.min && value <= rule.max && Math.floor(value) === value))) {
-          typed[k] = value;
-          return;
-        }
+        typed[k] = value;
+        if (typed[k] !== undefined) return;
       }
     }
     this.setSlow(index, value);
