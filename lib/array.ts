@@ -640,7 +640,7 @@ export class Array<I = number | bigint | string> implements Iterable<I> {
       if (srcFormat.nvalues !== 1) return false;
       count = source._shape[0];
       stride = source._strides[0];
-      mem = new DataView(source._exp.buffer, source._lo, source._hi - source._lo);
+      mem = source.span(); // an empty DataView when the memory went away: the kernel then refuses
       origin = source._origin - source._lo;
     } else {
       const view = source as ArrayBufferView;

@@ -895,3 +895,15 @@ describe('toTypedArray over an Array', () => {
     expect(a.get(0)).toBe(9);
   });
 });
+
+test('extend from an empty view over detached memory appends nothing (found by test/fuzz.test.ts)', () => {
+  const ab = new ArrayBuffer(8);
+  const empty = memoryview(ab).get(slice(0, 0)) as MemoryView;
+  const whole = memoryview(ab);
+  structuredClone(ab, { transfer: [ab] });
+  const a = array('B', [1]);
+  a.extend(empty);
+  expect(a.toList()).toEqual([1]);
+  expect(() => a.extend(whole)).toThrow(expect.objectContaining({ name: 'ValueError', code: 'ERR_MEMVIEW_DETACHED' }));
+  expect(a.toList()).toEqual([1]);
+});
