@@ -8,20 +8,13 @@
 // source's own bytes) are marked as such here. Failing inputs are in memoryview.errors.test.ts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MemoryView, Slice, ValueError, memoryview, slice } from '../lib';
+import { MemoryView, Slice, ValueError } from '../lib';
+import { Int, Json, MV, Spec, asView, fixtureBuilders, hexOf, int, mv, sl } from './support/fixture-views';
 
 // ---------------------------------------------------------------------------------------------
 // Fixture types
 // ---------------------------------------------------------------------------------------------
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type Int = number | { big: string };
-type Key = Int | { slice: (Int | null)[] };
-type Op = { cast: string; shape?: Int[] } | { get: Key[] };
-interface Spec {
-  src: string;
-  ops: Op[];
-}
 interface ViewExpect {
   format: string;
   itemsize: number;
@@ -110,80 +103,20 @@ interface Fixtures {
 }
 
 const fx = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'memoryview.json'), 'utf8')) as Fixtures;
+const { sourceBytes, build } = fixtureBuilders(fx.sources);
 
 // ---------------------------------------------------------------------------------------------
 // The API as these tests use it (typed loosely on purpose: the tests drive bad inputs too)
 // ---------------------------------------------------------------------------------------------
 
-interface MV {
-  readonly obj: unknown;
-  readonly nbytes: number;
-  readonly readonly: boolean;
-  readonly itemsize: number;
-  readonly format: string;
-  readonly ndim: number;
-  readonly shape: number[];
-  readonly strides: number[];
-  readonly suboffsets: number[];
-  readonly cContiguous: boolean;
-  readonly fContiguous: boolean;
-  readonly contiguous: boolean;
-  readonly length: number;
-  get(...index: unknown[]): unknown;
-  set(index: unknown, value: unknown): void;
-  assign(source: unknown): void;
-  cast(format: unknown, shape?: unknown): MV;
-  toList(): unknown;
-  toBytes(order?: unknown): Buffer;
-  hex(sep?: unknown, bytesPerSep?: unknown): string;
-  toReadonly(): MV;
-  toJSON(): unknown;
-  equals(other: unknown): boolean;
-  count(value: unknown): number;
-  index(value: unknown, start?: unknown, stop?: unknown): number;
-  release(): void;
-  toTypedArray(): unknown;
-  share(): Record<string, unknown>;
-  toString(): string;
-  [Symbol.iterator](): Iterator<unknown>;
-  [Symbol.dispose](): void;
-}
 
-const mv = (source: unknown): MV => memoryview(source as never) as unknown as MV;
-const sl = (...args: unknown[]): unknown => (slice as unknown as (...a: unknown[]) => unknown)(...args);
 
-function asView(x: unknown): MV {
-  expect(x).toBeInstanceOf(MemoryView);
-  return x as MV;
-}
 
-const int = (x: Int): number | bigint => (typeof x === 'number' ? x : BigInt(x.big));
 
-function key(k: Key): unknown {
-  if (typeof k === 'number' || 'big' in k) return int(k);
-  return sl(...k.slice.map((b) => (b === null ? null : int(b))));
-}
 
-function applyOp(v: MV, op: Op): unknown {
-  if ('cast' in op) return op.shape === undefined ? v.cast(op.cast) : v.cast(op.cast, op.shape.map(int));
-  return v.get(...op.get.map(key));
-}
 
-/** A fresh, 8-byte-aligned copy of a fixture source. */
-function sourceBytes(name: string): Uint8Array {
-  const bytes = Buffer.from(fx.sources[name], 'hex');
-  const u8 = new Uint8Array(new ArrayBuffer(bytes.length));
-  u8.set(bytes);
-  return u8;
-}
 
-function build(spec: Spec, u8: Uint8Array = sourceBytes(spec.src)): unknown {
-  let v: unknown = mv(u8);
-  for (const op of spec.ops) v = applyOp(asView(v), op);
-  return v;
-}
 
-const hexOf = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 
 /** A value read from memview, in the fixture's tagged form. */
 function norm(x: unknown): Json {
