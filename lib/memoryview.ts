@@ -329,21 +329,25 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
         }
       }
     }
+    if (i instanceof Slice && rest.length === 0) return this.sliceFirst(i);
     return this.getSlow(i === undefined && rest.length === 0 ? [] : [i as Index | Slice, ...rest]);
+  }
+
+  /** get(slice): the common one-slice case, without building an index array. */
+  private sliceFirst(key: Slice): MemoryView {
+    this.checkReleased();
+    if (this._shape.length === 0) throw typeError('invalid indexing of 0-dim memory');
+    const [start, , step, count] = key.indices(this._shape[0]);
+    const shape = this._shape.slice();
+    const strides = this._strides.slice();
+    shape[0] = count;
+    strides[0] *= step;
+    return this.derive(this._origin + start * this._strides[0], shape, strides, this._compiled);
   }
 
   private getSlow(index: ReadonlyArray<Index | Slice>): unknown {
     this.checkReleased();
     const ndim = this._shape.length;
-    if (index.length === 1 && ndim >= 1 && index[0] instanceof Slice) {
-      // One slice: the common m.get(slice(a, b, c)).
-      const [start, , step, count] = index[0].indices(this._shape[0]);
-      const shape = this._shape.slice();
-      const strides = this._strides.slice();
-      shape[0] = count;
-      strides[0] *= step;
-      return this.derive(this._origin + start * this._strides[0], shape, strides, this._compiled);
-    }
     if (ndim === 1 && index.length === 1 && typeof index[0] === 'number') {
       const i = index[0];
       const j = i < 0 ? i + this._len0 : i;
