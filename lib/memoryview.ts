@@ -856,6 +856,7 @@ export function internalSpan(view: MemoryView, writable: boolean): { dv: DataVie
   }
   view.checkAlive();
   const byteLength = product(view._shape) * view._compiled.itemsize;
-  return { dv: new DataView(view._exp.buffer, view._lo, view._hi - view._lo), byteOffset: 0, byteLength };
+  // span(): an empty DataView when an empty view's buffer is detached (checkAlive lets those pass).
+  return { dv: view.span(), byteOffset: 0, byteLength };
 }
 

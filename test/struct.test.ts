@@ -691,3 +691,12 @@ describe('struct: properties', () => {
     );
   });
 });
+
+test('an empty view over detached memory is an empty buffer, never an engine error (found by test/fuzz.test.ts)', () => {
+  const ab = new ArrayBuffer(8);
+  const empty = memoryview(ab).get(slice(0, 0));
+  structuredClone(ab, { transfer: [ab] });
+  expect(() => struct.packInto('B', empty, 0, 0)).toThrow(StructError);
+  expect(() => struct.unpackFrom('B', empty)).toThrow(StructError);
+  expect(struct.unpack('0s', empty)).toEqual([Buffer.alloc(0)]);
+});
