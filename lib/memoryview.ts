@@ -619,6 +619,12 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
     // Detached memory refuses every search (API.md §7), even one no item could satisfy.
     this.checkAlive();
     if (from >= to) return firstOnly ? -1 : 0;
+    if (this._stride0 === 0 && to - from > 1) {
+      // Every item is the same memory (a share() descriptor may say so for 2**52 items):
+      // one comparison answers for all of them.
+      const found = this.find(value, from, from + 1, true, what) === from;
+      return firstOnly ? (found ? from : -1) : found ? to - from : 0;
+    }
     const field = this._compiled.fields[0];
     const origin = this._origin - this._lo;
     if (this._compiled.nvalues === 1 && field.kind === 'float' && (typeof value === 'number' || typeof value === 'boolean')) {

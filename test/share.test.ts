@@ -133,3 +133,14 @@ describe('share()', () => {
     expect(rows.toList()).toEqual([0, 1, 2].map((r) => [0, 1].map((c) => bytes.readInt32LE(2 + 6 * r + 4 * c))));
   });
 });
+
+test('count and index over a stride-0 descriptor of 2**52 items answer at once', () => {
+  const sab = new SharedArrayBuffer(8);
+  new Float64Array(sab)[0] = 2.5;
+  const same = memoryview({ buffer: sab, byteOffset: 0, format: 'd', shape: [2 ** 52], strides: [0], readonly: false });
+  expect(same.count(2.5)).toBe(2 ** 52);
+  expect(same.count(1)).toBe(0);
+  expect(same.index(2.5, 7)).toBe(7);
+  expect(same.index(2.5, -3)).toBe(2 ** 52 - 3);
+  expect(() => same.index(1)).toThrow(ValueError);
+});
