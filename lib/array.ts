@@ -30,6 +30,7 @@ import { CompiledFormat, FormatMode, compileFormat, typeName } from './format';
 import { MemoryView } from './memoryview';
 import { pyFloatRepr, pyStrRepr } from './pyrepr';
 import { Index, Slice } from './slice';
+import { typedArrayFormat } from './sources';
 import { makeConverter } from './values';
 
 interface StorageNative {
@@ -644,7 +645,7 @@ export class Array<I = number | bigint | string> implements Iterable<I> {
       origin = source._origin - source._lo;
     } else {
       const view = source as ArrayBufferView;
-      const format = typedArrayFormatOf(view);
+      const format = typedArrayFormat(view);
       if (format === undefined) return false;
       if (view.byteLength === 0) return true; // empty, or detached: nothing to append
       srcFormat = compileFormat(format, FormatMode.View);
@@ -1063,22 +1064,6 @@ export class Array<I = number | bigint | string> implements Iterable<I> {
       userBuffer: () => storage.storage_arraybuffer(handle),
     };
   }
-}
-
-/** The typed array format of a JS typed array (API.md §3's table), or undefined. */
-function typedArrayFormatOf(view: ArrayBufferView): string | undefined {
-  if (view instanceof DataView) return undefined;
-  if (view instanceof Uint8Array || view instanceof Uint8ClampedArray) return 'B';
-  if (view instanceof Int8Array) return 'b';
-  if (view instanceof Int16Array) return 'h';
-  if (view instanceof Uint16Array) return 'H';
-  if (view instanceof Int32Array) return 'i';
-  if (view instanceof Uint32Array) return 'I';
-  if (view instanceof Float32Array) return 'f';
-  if (view instanceof Float64Array) return 'd';
-  if (view instanceof BigInt64Array) return 'q';
-  if (view instanceof BigUint64Array) return 'Q';
-  return undefined;
 }
 
 /** CPython's array iterator: reads the current length each step, done for good once past it. */

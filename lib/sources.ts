@@ -35,7 +35,8 @@ const typedArrayFormats: Record<string, string> = {
 const typedArrayName = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)
   ?.get as (this: unknown) => string | undefined;
 
-function typedArrayFormat(view: ArrayBufferView): string | undefined {
+/** The item format of a JS typed array (undefined for a DataView). */
+export function typedArrayFormat(view: ArrayBufferView): string | undefined {
   const name = typedArrayName.call(view);
   return name === undefined ? undefined : typedArrayFormats[name];
 }
