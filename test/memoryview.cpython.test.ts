@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MemoryView, Slice, ValueError } from '../lib';
-import { Int, Json, MV, Spec, asView, fixtureBuilders, hexOf, int, mv, sl } from './support/fixture-views';
+import { Int, Json, MV, Spec, asView, fixtureBuilders, hexOf, inputs, int, mv, sl } from './support/fixture-views';
 
 // ---------------------------------------------------------------------------------------------
 // Fixture types
@@ -109,15 +109,6 @@ const { sourceBytes, build } = fixtureBuilders(fx.sources);
 // The API as these tests use it (typed loosely on purpose: the tests drive bad inputs too)
 // ---------------------------------------------------------------------------------------------
 
-
-
-
-
-
-
-
-
-
 /** A value read from memview, in the fixture's tagged form. */
 function norm(x: unknown): Json {
   if (typeof x === 'bigint') return { big: x.toString() };
@@ -134,25 +125,6 @@ function norm(x: unknown): Json {
   if (Array.isArray(x)) return x.map(norm);
   if (x instanceof MemoryView) return { view: String(x) };
   return { unexpected: String(x) };
-}
-
-/** The JS values that stand for a fixture input ({"int"}: a number when safe, and a bigint). */
-function inputs(v: Json): unknown[] {
-  if (v === null || typeof v !== 'object') return [v];
-  if (Array.isArray(v)) return [v];
-  if ('int' in v) {
-    const b = BigInt(v.int as string);
-    return Number.isSafeInteger(Number(b)) && BigInt(Number(b)) === b ? [Number(b), b] : [b];
-  }
-  if ('float' in v) return [{ nan: NaN, inf: Infinity, '-inf': -Infinity, '-0': -0 }[v.float as string]];
-  if ('bytes' in v) {
-    const b = Buffer.from(v.bytes as string, 'hex');
-    return [b, new Uint8Array(b)];
-  }
-  if ('str' in v) return [v.str];
-  if ('none' in v) return [null, undefined];
-  if ('list' in v) return [(v.list as Json[]).map((x) => inputs(x)[0])];
-  throw new Error(`unknown input ${JSON.stringify(v)}`);
 }
 
 /** What JSON.stringify(view) should give for a toList() value (API.md toJSON). */

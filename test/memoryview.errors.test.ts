@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BufferError, IndexError, MemoryView, NotImplementedError, OverflowError, ValueError, memoryview } from '../lib';
-import { Int, Json, MV, Spec, applyOp, asView, fixtureBuilders, hexOf, int, mv, sl } from './support/fixture-views';
+import { Int, Json, MV, Spec, applyOp, asView, fixtureBuilders, hexOf, inputs, int, mv, sl } from './support/fixture-views';
 
 interface Outcome {
   error?: string | string[];
@@ -27,32 +27,6 @@ interface Fixtures {
 
 const fx = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'memoryview.json'), 'utf8')) as Fixtures;
 const { sourceBytes, build } = fixtureBuilders(fx.sources);
-
-
-
-
-
-
-
-
-
-function inputs(v: Json): unknown[] {
-  if (v === null || typeof v !== 'object') return [v];
-  if (Array.isArray(v)) return [v];
-  if ('int' in v) {
-    const b = BigInt(v.int as string);
-    return Number.isSafeInteger(Number(b)) && BigInt(Number(b)) === b ? [Number(b), b] : [b];
-  }
-  if ('float' in v) return [{ nan: NaN, inf: Infinity, '-inf': -Infinity, '-0': -0 }[v.float as string]];
-  if ('bytes' in v) {
-    const b = Buffer.from(v.bytes as string, 'hex');
-    return [b, new Uint8Array(b)];
-  }
-  if ('str' in v) return [v.str];
-  if ('none' in v) return [null, undefined];
-  if ('list' in v) return [(v.list as Json[]).map((x) => inputs(x)[0])];
-  throw new Error(`unknown input ${JSON.stringify(v)}`);
-}
 
 const CLASSES: Record<string, abstract new (...args: never[]) => Error> = {
   TypeError,

@@ -65,6 +65,25 @@ export function applyOp(v: MV, op: Op): unknown {
   return v.get(...op.get.map(key));
 }
 
+/** The JS values that stand for a fixture input ({"int"}: a number when safe, and a bigint). */
+export function inputs(v: Json): unknown[] {
+  if (v === null || typeof v !== 'object') return [v];
+  if (Array.isArray(v)) return [v];
+  if ('int' in v) {
+    const b = BigInt(v.int as string);
+    return Number.isSafeInteger(Number(b)) && BigInt(Number(b)) === b ? [Number(b), b] : [b];
+  }
+  if ('float' in v) return [{ nan: NaN, inf: Infinity, '-inf': -Infinity, '-0': -0 }[v.float as string]];
+  if ('bytes' in v) {
+    const b = Buffer.from(v.bytes as string, 'hex');
+    return [b, new Uint8Array(b)];
+  }
+  if ('str' in v) return [v.str];
+  if ('none' in v) return [null, undefined];
+  if ('list' in v) return [(v.list as Json[]).map((x) => inputs(x)[0])];
+  throw new Error(`unknown input ${JSON.stringify(v)}`);
+}
+
 export const hexOf = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 
 /** sourceBytes(name): a fresh, 8-byte-aligned copy of a fixture source; build(spec): its view after spec.ops. */
