@@ -18,6 +18,7 @@ import { Index, Slice, normalizeIndex, toIndex } from './slice';
 import { notABuffer, plainSource } from './sources';
 import { itemEquals } from './compare';
 import { inspectView } from './inspect';
+import { numberRange } from './values';
 import type { Converted } from './values';
 import { BUF, bufferProtocol } from './protocol';
 import { MAX_NDIM, SSIZE_MAX, cStrides, extent, isCContiguous, isFContiguous, product, sameShape } from './shape';
@@ -803,12 +804,12 @@ const NO_NUMBER_WRITES: WriteRule = { kind: 0, min: 0, max: 0 };
 function writeRuleOf(compiled: CompiledFormat): WriteRule {
   let rule = compiled.memo.writeRule as WriteRule | undefined;
   if (rule === undefined) {
-    const { kind, size } = compiled.fields[0];
-    const bits = size * 8;
-    if (kind === 'float') rule = size === 2 ? NO_NUMBER_WRITES : { kind: 1, min: 0, max: 0 }; // 'e' checks overflow
-    else if (kind === 'int') rule = { kind: 2, min: -(2 ** (bits - 1)), max: 2 ** (bits - 1) - 1 };
-    else if (kind === 'uint') rule = { kind: 2, min: 0, max: 2 ** bits - 1 };
-    else rule = NO_NUMBER_WRITES;
+    const field = compiled.fields[0];
+    if (field.kind === 'float') rule = field.size === 2 ? NO_NUMBER_WRITES : { kind: 1, min: 0, max: 0 }; // 'e' checks overflow
+    else if (field.kind === 'int' || field.kind === 'uint') {
+      const [min, max] = numberRange(field);
+      rule = { kind: 2, min, max };
+    } else rule = NO_NUMBER_WRITES;
     compiled.memo.writeRule = rule;
   }
   return rule;

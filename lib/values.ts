@@ -41,6 +41,12 @@ function outOfRange(api: Api, field: FieldRun, format: string, low: bigint | num
   return new OverflowError(`array item for typecode '${field.code}' is ${side} (${low} <= x <= ${high})`);
 }
 
+/** [min, max] of an 'int'/'uint' field (1, 2 or 4 bytes): the one place that knows them. */
+export function numberRange(field: FieldRun): [number, number] {
+  const bits = field.size * 8;
+  return field.kind === 'int' ? [-(2 ** (bits - 1)), 2 ** (bits - 1) - 1] : [0, 2 ** bits - 1];
+}
+
 /** Value converter for one field of `format`, rejecting as `api` does. */
 export function makeConverter(field: FieldRun, compiled: CompiledFormat, api: Api): Converter {
   const format = compiled.format;
@@ -52,9 +58,7 @@ export function makeConverter(field: FieldRun, compiled: CompiledFormat, api: Ap
     case 'int':
     case 'uint': {
       // 1, 2 or 4 bytes: always a JS number.
-      const bits = size * 8;
-      const low = field.kind === 'int' ? -(2 ** (bits - 1)) : 0;
-      const high = field.kind === 'int' ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
+      const [low, high] = numberRange(field);
       const checked = (value: unknown): number => {
         if (typeof value === 'number') {
           if (!Number.isInteger(value)) throw wrongType(api, field, format, value);
