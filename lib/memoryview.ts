@@ -10,7 +10,7 @@ import { types } from 'node:util';
 
 import { native } from './binding';
 import { Accessor, TypedArray, detachedError, makeAccessor, releasedError, typedArrayTypeOf } from './access';
-import { BufferError, NotImplementedError, ValueError, typeError } from './errors';
+import { BufferError, MemoryError, NotImplementedError, ValueError, typeError } from './errors';
 import { ExportedMemory, isMemoryOwner, kExport } from './exporter';
 import { CompiledFormat, FormatMode, compileFormat, typeName } from './format';
 import { Read, valueCodecs } from './layout';
@@ -522,6 +522,8 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
   private listAt(access: Accessor, offset: number, dim: number): unknown[] {
     const n = this._shape[dim];
     const stride = this._strides[dim];
+    // A JS array holds at most 2**32 - 1 items (API.md §7: MemoryError beyond an engine limit).
+    if (n > MAX_ARRAY_LENGTH) throw new MemoryError(`memoryview: toList() of ${n} items is longer than a JavaScript array can be`);
     // Preallocated: faster than push for large n (bench: memoryview-bulk, toList).
     const out: unknown[] = new globalThis.Array(n);
     if (dim === this._shape.length - 1) {
@@ -793,6 +795,7 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
 }
 
 const EMPTY_DATA_VIEW = new DataView(new ArrayBuffer(0));
+const MAX_ARRAY_LENGTH = 2 ** 32 - 1;
 
 /** How set() may store a JS number straight into a typed array: 1 = any number, 2 = integers in [min, max]. */
 interface WriteRule {

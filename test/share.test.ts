@@ -144,3 +144,10 @@ test('count and index over a stride-0 descriptor of 2**52 items answer at once',
   expect(same.index(2.5, -3)).toBe(2 ** 52 - 3);
   expect(() => same.index(1)).toThrow(ValueError);
 });
+
+test('toList/toJSON of more items than a JS array holds is a MemoryError (found by test/fuzz.test.ts)', () => {
+  const sab = new SharedArrayBuffer(8);
+  const huge = memoryview({ buffer: sab, byteOffset: 0, format: 'B', shape: [2 ** 53 - 1, 0], strides: [0, 0], readonly: false });
+  expect(() => huge.toList()).toThrow(expect.objectContaining({ name: 'MemoryError', code: 'ERR_MEMVIEW_NO_MEMORY' }));
+  expect(() => JSON.stringify(huge)).toThrow(expect.objectContaining({ name: 'MemoryError' }));
+});
