@@ -24,6 +24,7 @@
 import * as fs from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
 import { native } from './binding';
+import { typedArrayTypeOf } from './access';
 import { BufferError, EOFError, IndexError, MemoryError, ValueError, typeError } from './errors';
 import { ExportedMemory, kExport } from './exporter';
 import { CompiledFormat, FormatMode, compileFormat, typeName } from './format';
@@ -96,23 +97,16 @@ type ElementConverter = (value: unknown) => number | bigint;
 
 const traitsCache = new Map<string, Traits>();
 
+// The typed array over an Array's items: access.ts's type for the format, or, where
+// JS has none of that width, the same-width unsigned/signed integers ('u'/'w' code
+// points; a 4-byte 'l'/'L' where long is 4 bytes), read and written as numbers.
 function storeType(compiled: CompiledFormat): StoreConstructor {
+  const Typed = typedArrayTypeOf(compiled);
+  if (Typed !== undefined) return Typed as unknown as StoreConstructor;
   const { kind, size } = compiled.fields[0];
-  switch (kind) {
-    case 'int':
-      return (size === 1 ? Int8Array : size === 2 ? Int16Array : Int32Array) as unknown as StoreConstructor;
-    case 'uint':
-    case 'wchar':
-      return (size === 1 ? Uint8Array : size === 2 ? Uint16Array : Uint32Array) as unknown as StoreConstructor;
-    case 'bigint':
-      return (size === 8 ? BigInt64Array : Int32Array) as unknown as StoreConstructor;
-    case 'biguint':
-      return (size === 8 ? BigUint64Array : Uint32Array) as unknown as StoreConstructor;
-    case 'float':
-      return (size === 8 ? Float64Array : Float32Array) as unknown as StoreConstructor;
-    default:
-      throw new ValueError(`bad typecode (must be b, B, u, w, h, H, i, I, l, L, q, Q, f or d)`, 'ERR_MEMVIEW_FORMAT');
-  }
+  if (size === 4 && (kind === 'wchar' || kind === 'biguint')) return Uint32Array as unknown as StoreConstructor;
+  if (size === 4 && kind === 'bigint') return Int32Array as unknown as StoreConstructor;
+  throw new ValueError(`bad typecode (must be b, B, u, w, h, H, i, I, l, L, q, Q, f or d)`, 'ERR_MEMVIEW_FORMAT');
 }
 
 function traitsOf(typecode: unknown): Traits {
