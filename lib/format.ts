@@ -51,7 +51,7 @@ export interface CompiledFormat {
 
 /** Per-format values derived in JS on first use, kept with the compiled format. */
 export class FormatMemo {
-  emptyTyped: unknown = undefined;
+  /** memoryview.ts's set() rule: undefined until computed, null for none. */
   writeRule: unknown = undefined;
 }
 

@@ -168,28 +168,31 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
   /** @internal */ _strides: number[];
   /** @internal */ _compiled: CompiledFormat;
   /** @internal */ _readonly: boolean;
-  /** @internal */ _released: boolean;
+  /** @internal Added (true) by release(): absent while the view is live (see "Fast fields"). */ _released?: true;
   /** @internal */ _lo: number;
   /** @internal */ _hi: number;
   /** @internal: C-API exports of this very view (memview_get_buffer). */ _exports: number;
-  private _access: Accessor | null;
   private _len0: number;
   private _stride0: number;
-  // 1-D fast path (bench: memoryview-item): item i is _typed[_k0 + i * _ks].
-  // Until the first access and after release() it is an empty typed array of
-  // the same type (never null), so V8 keeps one precise field type for it and
-  // the hot loop needs no map check; null where there is no fast path.
-  private _typed: TypedArray | null;
-  private _k0: number;
-  private _ks: number;
-  // set() fast path for number values into _typed.
-  private _writeRule: WriteRule;
-  // 1-D DataView fast path (other byte orders, unaligned): item i is
-  // _readItem(_dv, _k0 + i * _ks) (byte offsets) for i < _dvLen. Sentinels,
-  // never null, for the same reason as _typed; _dvLen is 0 until the path is real.
-  private _dv: DataView;
-  private _readItem: Read;
-  private _dvLen: number;
+  // Fast fields (bench: memoryview-item). accessor() adds them on first use and
+  // nothing ever reassigns them, and release() adds _released rather than
+  // changing a field: so V8 keeps each as a constant field of the view's hidden
+  // class, a hot loop over one view checks only that class, and every field a
+  // view lacks folds to undefined. (A field that is ever reassigned costs a real
+  // load and branch per item: up to 3x on an Int16Array-speed loop.)
+  private _access?: Accessor;
+  /** 1-D contiguous native views: item i is _typed[i] (it spans exactly the items). */
+  private _typed?: TypedArray;
+  /** Other 1-D typed views: item i is _strided[_k0 + i * _ks], for 0 <= i < _len. */
+  private _strided?: TypedArray;
+  /** 1-D views of other byte orders or alignments: item i is _readItem(_dv, _k0 + i * _ks) (bytes). */
+  private _dv?: DataView;
+  private _readItem?: Read;
+  private _k0?: number;
+  private _ks?: number;
+  private _len?: number;
+  /** Writable _typed/_strided views: which JS numbers set() may store directly. */
+  private _writeRule?: WriteRule;
 
   constructor(source: BufferSource);
   /** @internal */ constructor(source: typeof INTERNAL, exp: Export, origin: number, shape: number[], strides: number[], compiled: CompiledFormat, readonly: boolean);
@@ -212,7 +215,6 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
     this._strides = st;
     this._compiled = c;
     this._readonly = readonly as boolean;
-    this._released = false;
     // The extent [lo, hi), as shape.ts's extent() computes it, inlined so that making
     // a view allocates no tuple (bench: memoryview-bulk, cast + slice).
     let lo = this._origin;
@@ -229,16 +231,8 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
     this._lo = lo;
     this._hi = hi;
     this._exports = 0;
-    this._access = null;
     this._len0 = sh.length > 0 ? sh[0] : 1;
     this._stride0 = sh.length > 0 ? st[0] : 0;
-    this._typed = sh.length === 1 ? emptyTypedArray(c) : null;
-    this._k0 = 0;
-    this._ks = 0;
-    this._writeRule = NO_NUMBER_WRITES;
-    this._dv = EMPTY_DATA_VIEW;
-    this._readItem = readNothing;
-    this._dvLen = 0;
     this._exp.views++;
     if (this._exp.mem !== null) collected.register(this, this._exp, this);
   }
@@ -305,33 +299,45 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
    * otherwise (fewer indices, or any Slice) a view of the selected items.
    */
   get<const I extends ReadonlyArray<Index | Slice>>(...index: I): GetResult<F, N, I>;
-  get(i?: Index | Slice, ...rest: ReadonlyArray<Index | Slice>): unknown {
-    // Fast paths: one integer into a 1-D view, through its typed array or its
-    // DataView. A fractional index reads a non-element (undefined), as does a
-    // detached or shrunk buffer: both fall through to the checked path. The
-    // first index is a parameter of its own so that `rest` (empty here) never
-    // escapes on these paths and V8 allocates no array per call (bench:
-    // memoryview-item).
-    if (typeof i === 'number' && rest.length === 0) {
+  get(i?: Index | Slice, j?: Index | Slice, ...rest: ReadonlyArray<Index | Slice>): unknown {
+    // Fast paths: one integer into a 1-D view (only those have the fast fields),
+    // through its typed array or its DataView. A fractional index reads a
+    // non-element (undefined), as does a detached or shrunk buffer: both fall
+    // through to the checked path. The first two indices are parameters of their
+    // own: `j === undefined` folds away where get is called with one argument,
+    // while testing rest.length (or arguments.length) costs a branch per item,
+    // 1.5x on an Int16Array-speed loop (bench: memoryview-item). So an undefined
+    // second index counts as absent, here and in getSlow.
+    if (typeof i === 'number' && j === undefined && this._released !== true) {
       const typed = this._typed;
-      if (typed !== null) {
-        const j = i < 0 ? i + this._len0 : i;
-        if (j >= 0 && j < this._len0) {
-          const value = typed[this._k0 + j * this._ks];
-          if (value !== undefined) return value;
-        }
-      }
-      const j = i < 0 ? i + this._dvLen : i;
-      if (j >= 0 && j < this._dvLen && Math.floor(j) === j) {
-        try {
-          return this._readItem(this._dv, this._k0 + j * this._ks);
-        } catch {
-          // detached or shrunk: the checked path below says so
+      if (typed !== undefined) {
+        // Out of range, fractional, detached or shrunk: undefined, and the checked path says why.
+        const value = typed[i < 0 ? i + typed.length : i];
+        if (value !== undefined) return value;
+      } else if (this._len !== undefined) {
+        const n = this._len;
+        const j = i < 0 ? i + n : i;
+        if (j >= 0 && j < n && Math.floor(j) === j) {
+          const k = (this._k0 as number) + j * (this._ks as number);
+          const strided = this._strided;
+          if (strided !== undefined) {
+            const value = strided[k];
+            if (value !== undefined) return value;
+          } else {
+            try {
+              return (this._readItem as Read)(this._dv as DataView, k);
+            } catch {
+              // detached or shrunk: the checked path below says so
+            }
+          }
         }
       }
     }
-    if (i instanceof Slice && rest.length === 0) return this.sliceFirst(i);
-    return this.getSlow(i === undefined && rest.length === 0 ? [] : [i as Index | Slice, ...rest]);
+    if (j === undefined && rest.length === 0) {
+      if (i instanceof Slice) return this.sliceFirst(i);
+      return this.getSlow(i === undefined ? [] : [i]);
+    }
+    return this.getSlow([i as Index | Slice, j as Index | Slice, ...rest]);
   }
 
   /** get(slice): the common one-slice case, without building an index array. */
@@ -390,18 +396,27 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
 
   /** Writes one item: `index` is a number, or an array with one integer per dimension. */
   set(index: Index | readonly Index[], value: unknown): void {
-    // Fast path: a number into a 1-D typed view, range-checked inline. The store
-    // is checked by reading back: a detached or shrunk buffer stores nothing and
-    // reads undefined (cheaper than typed.length, bench: memoryview-item), and the
-    // checked path then says why.
-    const typed = this._typed;
+    // Fast path: a number into a writable 1-D typed view, range-checked inline.
+    // The store is checked by reading back: an index out of range, a fractional
+    // one, or a detached or shrunk buffer stores nothing and reads undefined
+    // (cheaper than typed.length, bench: memoryview-item), and the checked path
+    // then says why.
     const rule = this._writeRule;
-    if (typeof index === 'number' && typeof value === 'number' && typed !== null && (rule.kind === 1 || (rule.kind === 2 && value >= rule.min && value <= rule.max && Math.floor(value) === value))) {
-      const j = index < 0 ? index + this._len0 : index;
-      if (j >= 0 && j < this._len0 && Math.floor(j) === j) {
-        const k = this._k0 + j * this._ks;
-        typed[k] = value;
-        if (typed[k] !== undefined) return;
+    if (rule !== undefined && typeof index === 'number' && typeof value === 'number' && this._released !== true && (rule.integer === false || (value >= rule.min && value <= rule.max && Math.floor(value) === value))) {
+      const typed = this._typed;
+      if (typed !== undefined) {
+        const j = index < 0 ? index + typed.length : index;
+        typed[j] = value;
+        if (typed[j] !== undefined) return;
+      } else {
+        const n = this._len as number;
+        const j = index < 0 ? index + n : index;
+        if (j >= 0 && j < n && Math.floor(j) === j) {
+          const strided = this._strided as TypedArray;
+          const k = (this._k0 as number) + j * (this._ks as number);
+          strided[k] = value;
+          if (strided[k] !== undefined) return;
+        }
       }
     }
     this.setSlow(index, value);
@@ -580,10 +595,10 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
   equals(other: unknown): boolean {
     // As CPython: no identity shortcut (a view holding a NaN is not equal to
     // itself), except that a released view equals only itself.
-    if (this._released) return other === this;
+    if (this._released === true) return other === this;
     let view: MemoryView;
     if (other instanceof MemoryView) {
-      if (other._released) return false;
+      if (other._released === true) return false;
       view = other;
     } else {
       try {
@@ -709,9 +724,6 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
       throw new BufferError(`memoryview has ${this._exports} exported buffer${this._exports === 1 ? '' : 's'}`, 'ERR_MEMVIEW_EXPORTED');
     }
     this._released = true;
-    this._access = null;
-    this._dvLen = 0;
-    if (this._typed !== null) this._typed = emptyTypedArray(this._compiled);
     if (this._exp.mem !== null) collected.unregister(this);
     this._exp.drop();
   }
@@ -732,12 +744,12 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
 
   /** @internal */
   get isReleased(): boolean {
-    return this._released;
+    return this._released === true;
   }
 
   /** @internal Throws ValueError when released. */
   checkReleased(): void {
-    if (this._released) throw releasedError();
+    if (this._released === true) throw releasedError();
   }
 
   /** @internal Throws ValueError when the extent is no longer inside the buffer. */
@@ -763,24 +775,35 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
 
   private accessor(): Accessor {
     this.checkReleased();
-    const access = makeAccessor(this._exp.buffer, this._lo, this._hi - this._lo, this._compiled, this._origin - this._lo, this._strides);
+    const first = this._origin - this._lo;
+    const access = makeAccessor(this._exp.buffer, this._lo, this._hi - this._lo, this._compiled, first, this._strides);
     this._access = access;
-    if (access.dataView !== null && access.readItem !== null && this._shape.length === 1) {
+    if (this._shape.length === 1) this.addFastFields(access, first);
+    return access;
+  }
+
+  /** Adds the 1-D fast fields, each exactly once, in one order per kind of path (see "Fast fields"). */
+  private addFastFields(access: Accessor, first: number): void {
+    const typed = access.typed;
+    if (typed !== null && this._stride0 !== 0) {
+      const size = typed.BYTES_PER_ELEMENT;
+      if (first === 0 && this._stride0 === size) {
+        this._typed = typed; // contiguous: the accessor's typed array spans exactly the items
+      } else {
+        this._strided = typed;
+        this._k0 = first / size;
+        this._ks = this._stride0 / size;
+        this._len = this._len0;
+      }
+      const rule = this._readonly ? undefined : writeRuleOf(this._compiled);
+      if (rule !== undefined) this._writeRule = rule;
+    } else if (access.dataView !== null && access.readItem !== null) {
       this._dv = access.dataView;
       this._readItem = access.readItem;
-      this._k0 = this._origin - this._lo;
+      this._k0 = first;
       this._ks = this._stride0;
-      this._dvLen = this._len0;
+      this._len = this._len0;
     }
-    const typed = access.typed;
-    if (typed !== null && this._shape.length === 1 && this._stride0 !== 0) {
-      const size = typed.BYTES_PER_ELEMENT;
-      this._typed = typed;
-      this._k0 = (this._origin - this._lo) / size;
-      this._ks = this._stride0 / size;
-      if (!this._readonly) this._writeRule = writeRuleOf(this._compiled);
-    }
-    return access;
   }
 
   private readAt(origin: number): unknown {
@@ -794,46 +817,30 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
   }
 }
 
-const EMPTY_DATA_VIEW = new DataView(new ArrayBuffer(0));
 const MAX_ARRAY_LENGTH = 2 ** 32 - 1;
 
-/** How set() may store a JS number straight into a typed array: 1 = any number, 2 = integers in [min, max]. */
+/** Which JS numbers set() may store straight into a typed array: within [min, max], integers only when `integer`. */
 interface WriteRule {
-  readonly kind: 0 | 1 | 2;
   readonly min: number;
   readonly max: number;
+  readonly integer: boolean;
 }
-const NO_NUMBER_WRITES: WriteRule = { kind: 0, min: 0, max: 0 };
-function writeRuleOf(compiled: CompiledFormat): WriteRule {
-  let rule = compiled.memo.writeRule as WriteRule | undefined;
+const ANY_NUMBER: WriteRule = { min: -Infinity, max: Infinity, integer: false };
+
+/** The format's rule, or undefined when number values must take the checked path ('e' overflow, bigints). */
+function writeRuleOf(compiled: CompiledFormat): WriteRule | undefined {
+  let rule = compiled.memo.writeRule as WriteRule | null | undefined;
   if (rule === undefined) {
     const field = compiled.fields[0];
-    if (field.kind === 'float') rule = field.size === 2 ? NO_NUMBER_WRITES : { kind: 1, min: 0, max: 0 }; // 'e' checks overflow
+    rule = null;
+    if (field.kind === 'float') rule = field.size === 2 ? null : ANY_NUMBER; // 'e' checks overflow
     else if (field.kind === 'int' || field.kind === 'uint') {
       const [min, max] = numberRange(field);
-      rule = { kind: 2, min, max };
-    } else rule = NO_NUMBER_WRITES;
+      rule = { min, max, integer: true };
+    }
     compiled.memo.writeRule = rule;
   }
-  return rule;
-}
-const readNothing: Read = () => undefined;
-
-const emptyTypedArrays = new Map<unknown, TypedArray>();
-
-/** A shared zero-length typed array of the format's type, or null when it has none. */
-function emptyTypedArray(compiled: CompiledFormat): TypedArray | null {
-  let empty = compiled.memo.emptyTyped as TypedArray | null | undefined;
-  if (empty === undefined) {
-    const Typed = typedArrayTypeOf(compiled);
-    empty = null;
-    if (Typed !== undefined) {
-      empty = emptyTypedArrays.get(Typed) ?? new Typed(new ArrayBuffer(0), 0, 0);
-      emptyTypedArrays.set(Typed, empty);
-    }
-    compiled.memo.emptyTyped = empty;
-  }
-  return empty;
+  return rule ?? undefined;
 }
 
 function clampRange(start: Index, stop: Index, n: number): [number, number] {
