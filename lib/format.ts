@@ -64,9 +64,15 @@ export const enum FormatMode {
 const formatCompile = native.format_compile as (text: string, mode: FormatMode) => CompiledFormat;
 
 const CACHE_LIMIT = 256;
-const lastText: Array<string | undefined> = [undefined, undefined, undefined];
-const lastCompiled: Array<CompiledFormat | undefined> = [undefined, undefined, undefined];
 const caches = [new Map<string, CompiledFormat>(), new Map<string, CompiledFormat>(), new Map<string, CompiledFormat>()];
+// The last few formats of each mode, checked before the Map: `memoryview(ab).cast('d')`
+// alternates 'B' and 'd', and a loop of unpack('<iHd', …) repeats one (bench:
+// memoryview-bulk, cast + slice). Literal format strings are internalized, so
+// these comparisons are pointer compares.
+const RECENT = 4;
+const recentText: Array<string | undefined> = new globalThis.Array(3 * RECENT).fill(undefined);
+const recentCompiled: Array<CompiledFormat | undefined> = new globalThis.Array(3 * RECENT).fill(undefined);
+const recentNext = [0, 0, 0];
 
 /** Compiles (or finds) `text`; bad formats throw StructError (Struct mode) or ValueError. */
 export function compileFormat(text: unknown, mode: FormatMode): CompiledFormat {
@@ -78,8 +84,10 @@ export function compileFormat(text: unknown, mode: FormatMode): CompiledFormat {
       'ERR_MEMVIEW_FORMAT',
     );
   }
-  // The last format of each mode, first: a loop of cast('d') or unpack('<iHd', …) hits it.
-  if (lastText[mode] === text) return lastCompiled[mode] as CompiledFormat;
+  const first = mode * RECENT;
+  for (let k = first; k < first + RECENT; k++) {
+    if (recentText[k] === text) return recentCompiled[k] as CompiledFormat;
+  }
   const cache = caches[mode];
   let compiled = cache.get(text);
   if (compiled === undefined) {
@@ -88,8 +96,10 @@ export function compileFormat(text: unknown, mode: FormatMode): CompiledFormat {
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
     cache.set(text, compiled);
   }
-  lastText[mode] = text;
-  lastCompiled[mode] = compiled;
+  const slot = first + recentNext[mode];
+  recentNext[mode] = (recentNext[mode] + 1) % RECENT;
+  recentText[slot] = text;
+  recentCompiled[slot] = compiled;
   return compiled;
 }
 
