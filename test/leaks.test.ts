@@ -37,7 +37,7 @@ function measure(n: number, setup: string, body: string): Result {
   fs.writeFileSync(
     file,
     `const memview = require(${JSON.stringify(path.join(root, 'dist'))});
-const { memoryview, array, mmap } = memview;
+const { memoryview, array, mmap, slice } = memview;
 const fs = require('node:fs');
 const mapCount = () => fs.readFileSync('/proc/self/maps', 'utf8').split('\\n').length;
 ${setup}
@@ -76,6 +76,13 @@ const half = async (from) => {
 test('1M views created and released keep RSS bounded', () => {
   const r = measure(1_000_000, 'const buf = Buffer.alloc(64);', "const v = memoryview(buf).cast('H'); v.get(1); v.toBytes(); v.release();");
   expect(r.growthMB).toBeLessThan(BOUND_MB);
+}, 300_000);
+
+test('cast + slice over a 1 GiB buffer copy nothing (zero copy, no RSS growth)', () => {
+  // A copy of even one item range per view would add ~1 GiB per iteration.
+  const r = measure(200_000, 'const ab = new ArrayBuffer(2 ** 30);', "const v = memoryview(ab).cast('d').get(slice(1, -1)); if (v.length !== 2 ** 27 - 2) throw new Error('wrong view');");
+  expect(r.growthMB).toBeLessThan(BOUND_MB);
+  expect(r.endMB).toBeLessThan(512); // the 1 GiB buffer itself was never touched
 }, 300_000);
 
 test('1M Arrays created, grown and dropped keep RSS bounded', () => {
