@@ -193,3 +193,29 @@ test('views of different kinds share the call sites without mixing them up', () 
     }
   }
 });
+
+test('a view of a length-tracking typed array keeps the length it was made with', () => {
+  const ab = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer & { resize(n: number): void })(16, { maxByteLength: 64 });
+  if (typeof (ab as { resize?: unknown }).resize !== 'function') return; // no resizable buffers on this Node
+  const tracking = new Int16Array(ab); // follows the buffer's length
+  const m = memoryview(tracking);
+  expect(m.length).toBe(8);
+  hot(m as View, true);
+  ab.resize(64);
+  expect(tracking.length).toBe(32);
+  expect(m.length).toBe(8);
+  expect(errorOf(() => m.get(8))).toEqual({ name: 'IndexError', code: 'ERR_MEMVIEW_INDEX' });
+  expect(errorOf(() => m.set(8, 1))).toEqual({ name: 'IndexError', code: 'ERR_MEMVIEW_INDEX' });
+  expect(tracking[8]).toBe(0);
+});
+
+test('a view of a Buffer reads and writes the Buffer, and only its bytes', () => {
+  const buf = Buffer.from('abc'); // pooled: its neighbours belong to other Buffers
+  const m = memoryview(buf) as View;
+  hot(m, true);
+  m.set(0, 0x41);
+  expect(buf.toString('latin1', 0, 1)).toBe('A');
+  expect(errorOf(() => m.get(3))).toEqual({ name: 'IndexError', code: 'ERR_MEMVIEW_INDEX' });
+  expect(errorOf(() => m.set(3, 1))).toEqual({ name: 'IndexError', code: 'ERR_MEMVIEW_INDEX' });
+  expect(m.get(-1)).toBe(buf[2]);
+});
