@@ -105,6 +105,15 @@ describe.each(cases)('$name', ({ make, range }) => {
     expect(errorOf(() => m.set(8, 1))).toEqual({ name: 'IndexError', code: 'ERR_MEMVIEW_INDEX' });
     expect(errorOf(() => m.set(-9, 1))).toEqual({ name: 'IndexError', code: 'ERR_MEMVIEW_INDEX' });
     expect(errorOf(() => m.set(0.5, 1))).toEqual({ name: 'TypeError', code: 'ERR_MEMVIEW_TYPE' });
+    // Not numbers: TypeError, and no user code runs (no toString, no valueOf).
+    let called = false;
+    const sneaky = { toString: () => ((called = true), '0'), valueOf: () => ((called = true), 0) };
+    for (const index of ['1', sneaky, true, null, Symbol('i')]) {
+      expect(errorOf(() => m.get(index as unknown as number))).toEqual({ name: 'TypeError', code: 'ERR_MEMVIEW_TYPE' });
+      expect(errorOf(() => m.set(index as unknown as number, 1))).toEqual({ name: 'TypeError', code: 'ERR_MEMVIEW_TYPE' });
+    }
+    expect(called).toBe(false);
+    expect(m.get(1n as unknown as number)).toBe(m.get(1));
     // An undefined second index counts as absent (memoryview.ts, get's fast path).
     expect((m.get as (...index: unknown[]) => unknown)(3, undefined)).toBe(m.get(3));
     expect(m.get(-0)).toBe(m.get(0));
