@@ -228,3 +228,25 @@ test('a view of a Buffer reads and writes the Buffer, and only its bytes', () =>
   expect(errorOf(() => m.set(3, 1))).toEqual({ name: 'IndexError', code: 'ERR_MEMVIEW_INDEX' });
   expect(m.get(-1)).toBe(buf[2]);
 });
+
+test('a cast made over memory that is gone reads nothing, and reads again when it comes back', () => {
+  const ab = new ArrayBuffer(32);
+  const bytes = memoryview(ab);
+  structuredClone(ab, { transfer: [ab] });
+  const d = bytes.cast('d') as View;
+  expect(errorOf(() => d.get(0))).toEqual({ name: 'ValueError', code: 'ERR_MEMVIEW_DETACHED' });
+  expect(errorOf(() => d.set(0, 1))).toEqual({ name: 'ValueError', code: 'ERR_MEMVIEW_DETACHED' });
+
+  const rab = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer & { resize(n: number): void })(32, { maxByteLength: 64 });
+  if (typeof (rab as { resize?: unknown }).resize !== 'function') return;
+  const view = memoryview(rab);
+  rab.resize(8);
+  const shrunk = view.cast('>d') as View; // its fast fields cannot be made now
+  expect(errorOf(() => shrunk.get(3))).toEqual({ name: 'ValueError', code: 'ERR_MEMVIEW_DETACHED' });
+  rab.resize(32);
+  shrunk.set(3, 2.5);
+  hot(shrunk, true);
+  shrunk.set(3, 2.5);
+  expect(new DataView(rab).getFloat64(24, false)).toBe(2.5);
+  expect(shrunk.get(3)).toBe(2.5);
+});
