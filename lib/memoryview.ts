@@ -326,20 +326,21 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
     // non-element (undefined), as does a detached or shrunk buffer: both fall
     // through to the checked path. The first two indices are parameters of their
     // own: `j === undefined` folds away where get is called with one argument,
-    // while testing rest.length (or arguments.length) costs a branch per item,
-    // 1.5x on an Int16Array-speed loop (bench: memoryview-item). So an undefined
-    // second index counts as absent, here and in getSlow.
+    // while branching on rest.length (or arguments.length) costs a branch per
+    // item, 1.5x on an Int16Array-speed loop (bench: memoryview-item); inside
+    // the selects below it costs nothing. So an undefined second index counts
+    // as absent, here and in getSlow; a third index never takes a fast path.
     if (j === undefined && this._released !== true) {
       const typed = this._typed;
       if (typed !== undefined) {
-        // A non-number reads element -1 (undefined, and no user code runs), as
-        // do negative, out of range or fractional indices and detached or shrunk
-        // memory: the checked path says why, or counts from the end. (Node 22+
-        // stops peeling the caller's loop when get() branches on the index, 5-10x
-        // slower there; a select keeps it as fast as a typed-array loop.)
-        const value = typed[typeof i === 'number' ? i : -1];
+        // Anything but one number reads element -1 (undefined, and no user code
+        // runs), as do negative, out of range or fractional indices and detached
+        // or shrunk memory: the checked path says why, or counts from the end.
+        // (Node 22+ stops peeling the caller's loop when get() branches on its
+        // index, 5-10x slower there; a select keeps it as fast as a typed array.)
+        const value = typed[typeof i === 'number' && rest.length === 0 ? i : -1];
         if (value !== undefined) return value;
-      } else if (this._len !== undefined && typeof i === 'number') {
+      } else if (this._len !== undefined && typeof i === 'number' && rest.length === 0) {
         const n = this._len;
         const j = i < 0 ? i + n : i;
         if (j >= 0 && j < n && Math.floor(j) === j) {

@@ -102,6 +102,7 @@ describe.each(cases)('$name', ({ make, range }) => {
     expect(errorOf(() => m.get(1.5))).toEqual({ name: 'TypeError', code: 'ERR_MEMVIEW_TYPE' });
     expect(errorOf(() => m.get(NaN))).toEqual({ name: 'TypeError', code: 'ERR_MEMVIEW_TYPE' });
     expect(errorOf(() => m.get(1, 0))).toEqual({ name: 'TypeError', code: 'ERR_MEMVIEW_TYPE' });
+    expect(errorOf(() => (m.get as (...index: unknown[]) => unknown)(1, undefined, 2))).toEqual({ name: 'TypeError', code: 'ERR_MEMVIEW_TYPE' });
     expect(errorOf(() => m.set(8, 1))).toEqual({ name: 'IndexError', code: 'ERR_MEMVIEW_INDEX' });
     expect(errorOf(() => m.set(-9, 1))).toEqual({ name: 'IndexError', code: 'ERR_MEMVIEW_INDEX' });
     expect(errorOf(() => m.set(0.5, 1))).toEqual({ name: 'TypeError', code: 'ERR_MEMVIEW_TYPE' });
