@@ -188,12 +188,15 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
   /** @internal: C-API exports of this very view (memview_get_buffer). */ _exports: number;
   private _len0: number;
   private _stride0: number;
-  // Fast fields (bench: memoryview-item). accessor() adds them on first use and
-  // nothing ever reassigns them, and release() adds _released rather than
-  // changing a field: so V8 keeps each as a constant field of the view's hidden
-  // class, a hot loop over one view checks only that class, and every field a
-  // view lacks folds to undefined. (A field that is ever reassigned costs a real
-  // load and branch per item: up to 3x on an Int16Array-speed loop.)
+  // Fast fields (bench: memoryview-item), for 1-D views. Added once and never
+  // reassigned (release() adds _released rather than changing a field), so V8
+  // keeps each as a constant field of the view's hidden class, a hot loop over
+  // one view checks only that class, and every field a view lacks folds to
+  // undefined. (A field that is ever reassigned costs a real load and branch per
+  // item: up to 3x on an Int16Array-speed loop.) A view of a typed array gets
+  // them in its constructor, a cast in cast(), any other view at its first
+  // item access (accessor()). Gaining them inside a caller's loop leaves that
+  // loop polymorphic, its values boxed: 5x slower (see README, "Speed").
   private _access?: Accessor;
   /** 1-D contiguous native views: item i is _typed[i] (it spans exactly the items). */
   private _typed?: TypedArray;
@@ -249,10 +252,8 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
     this._exports = 0;
     this._len0 = sh.length > 0 ? sh[0] : 1;
     this._stride0 = sh.length > 0 ? st[0] : 0;
-    // A view of a typed array gets its fast fields now, from the array itself (no
-    // allocation): one made per call then looped over never changes hidden class
-    // inside the loop. (Adding them at the first access, inside the user's loop,
-    // leaves the loop polymorphic and its values boxed: 5x slower, bench notes.)
+    // A view of a typed array gets its fast fields now, from the array itself
+    // (no allocation; see "Fast fields").
     if (typed !== undefined) this.addTypedFields(typed);
     this._exp.views++;
     if (this._exp.mem !== null) collected.register(this, this._exp, this);
@@ -342,9 +343,9 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
         if (value !== undefined) return value;
       } else if (this._len !== undefined && typeof i === 'number' && rest.length === 0) {
         const n = this._len;
-        const j = i < 0 ? i + n : i;
-        if (j >= 0 && j < n && Math.floor(j) === j) {
-          const k = (this._k0 as number) + j * (this._ks as number);
+        const at = i < 0 ? i + n : i;
+        if (at >= 0 && at < n && Math.floor(at) === at) {
+          const k = (this._k0 as number) + at * (this._ks as number);
           const strided = this._strided;
           if (strided !== undefined) {
             const value = strided[k];
