@@ -77,20 +77,28 @@ export interface Accessor {
  */
 export function makeAccessor(buffer: ArrayBufferLike, lo: number, nbytes: number, compiled: CompiledFormat, first = 0, strides: readonly number[] = []): Accessor {
   if (compiled.fields[0].kind === 'wchar') return wcharAccessor(compiled);
-  const Typed = typedArrayTypeOf(compiled);
-  if (Typed !== undefined) {
-    const size = Typed.BYTES_PER_ELEMENT;
-    if (lo % size === 0 && nbytes % size === 0 && first % size === 0 && strides.every((s) => s % size === 0)) {
-      let typed: TypedArray | null = null;
-      try {
-        typed = new Typed(buffer, lo, nbytes / size);
-      } catch {
-        // detached now, or beyond what a typed array may span: the DataView path decides.
-      }
-      if (typed !== null) return typedAccessor(typed, size, compiled);
-    }
-  }
+  const typed = typedArrayOver(buffer, lo, nbytes, compiled, first, strides);
+  if (typed !== null) return typedAccessor(typed, typed.BYTES_PER_ELEMENT, compiled);
   return dataViewAccessor(buffer, lo, nbytes, compiled);
+}
+
+/**
+ * A typed array over the `nbytes` at `lo` whose elements include every item
+ * (the format's own type, every item on an element boundary), or null: no
+ * such type, misaligned, or the memory is detached now or longer than a
+ * typed array may span (the DataView path decides then).
+ */
+export function typedArrayOver(buffer: ArrayBufferLike, lo: number, nbytes: number, compiled: CompiledFormat, first: number, strides: readonly number[]): TypedArray | null {
+  const Typed = typedArrayTypeOf(compiled);
+  if (Typed === undefined) return null;
+  const size = Typed.BYTES_PER_ELEMENT;
+  if (lo % size !== 0 || nbytes % size !== 0 || first % size !== 0) return null;
+  for (let k = 0; k < strides.length; k++) if (strides[k] % size !== 0) return null;
+  try {
+    return new Typed(buffer, lo, nbytes / size);
+  } catch {
+    return null;
+  }
 }
 
 function typedAccessor(typed: TypedArray, size: number, compiled: CompiledFormat): Accessor {

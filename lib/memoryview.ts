@@ -9,7 +9,7 @@
 import { types } from 'node:util';
 
 import { native } from './binding';
-import { Accessor, TypedArray, detachedError, makeAccessor, releasedError, typedArrayTypeOf } from './access';
+import { Accessor, TypedArray, detachedError, makeAccessor, releasedError, typedArrayOver, typedArrayTypeOf } from './access';
 import { BufferError, MemoryError, NotImplementedError, ValueError, typeError } from './errors';
 import { ExportedMemory, isMemoryOwner, kExport } from './exporter';
 import { CompiledFormat, FormatMode, compileFormat, typeName } from './format';
@@ -834,16 +834,13 @@ export class MemoryView<F extends string = any, N extends number = any> implemen
     const first = this._origin - this._lo;
     const single = c.nvalues === 1 && c.fields[0].kind !== 'wchar';
     if (typed === null && dv === null) {
-      const Typed = typedArrayTypeOf(c);
-      const size = Typed?.BYTES_PER_ELEMENT ?? 1;
-      try {
-        if (Typed !== undefined && this._lo % size === 0 && first % size === 0 && this._stride0 % size === 0) {
-          typed = new Typed(this._exp.buffer, this._lo, (this._hi - this._lo) / size);
-        } else if (single) {
+      typed = typedArrayOver(this._exp.buffer, this._lo, this._hi - this._lo, c, first, this._strides);
+      if (typed === null && single) {
+        try {
           dv = new DataView(this._exp.buffer, this._lo, this._hi - this._lo);
+        } catch {
+          return; // detached or shrunk now: the checked paths say so, and add these later
         }
-      } catch {
-        return; // detached or shrunk now: the checked paths say so, and add these later
       }
     }
     if (typed !== null && this._stride0 !== 0) {
