@@ -67,6 +67,16 @@ const cases: Case[] = [
     range: [0, 255],
   },
   {
+    name: "a slice of 'h', step 1 (typed array made at first access)",
+    make: (ab) => ({ m: memoryview(new Int16Array(ab, 0, 12)).get(slice(2, 10)) as View, item: (i) => new DataView(ab).getInt16((2 + i) * 2, true) }),
+    range: [-32768, 32767],
+  },
+  {
+    name: "every other '>i' (strided DataView made at first access)",
+    make: (ab) => ({ m: memoryview(ab).cast('>i').get(slice(1, 17, 2)) as View, item: (i) => new DataView(ab).getInt32((1 + 2 * i) * 4, false) }),
+    range: [-(2 ** 31), 2 ** 31 - 1],
+  },
+  {
     name: "big-endian '>H' (DataView)",
     make: (ab) => ({ m: memoryview(ab).cast('B', [ab.byteLength]).get(slice(0, 16)).cast('>H'), item: (i) => new DataView(ab).getUint16(i * 2, false) }),
     range: [0, 65535],
