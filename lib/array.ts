@@ -31,7 +31,7 @@ import { CompiledFormat, FormatMode, compileFormat, typeName } from './format';
 import { MemoryView } from './memoryview';
 import { pyFloatRepr, pyStrRepr } from './pyrepr';
 import { Index, Slice } from './slice';
-import { typedArrayFormat } from './sources';
+import { PlainSource, plainSource, typedArrayFormat } from './sources';
 import { makeConverter } from './values';
 
 interface StorageNative {
@@ -204,7 +204,8 @@ function clampBound(value: unknown, length: number): number {
  */
 function viewBytes(view: ArrayBufferView): Uint8Array {
   try {
-    return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+    const plain = plainSource(view) as PlainSource;
+    return new Uint8Array(plain.buffer, plain.byteOffset, plain.byteLength);
   } catch {
     return new Uint8Array(0);
   }
@@ -639,13 +640,13 @@ export class Array<I = number | bigint | string> implements Iterable<I> {
       origin = source._origin - source._lo;
     } else {
       const view = source as ArrayBufferView;
-      const format = typedArrayFormat(view);
-      if (format === undefined) return false;
-      if (view.byteLength === 0) return true; // empty, or detached: nothing to append
-      srcFormat = compileFormat(format, FormatMode.View);
-      count = view.byteLength / srcFormat.itemsize;
+      if (typedArrayFormat(view) === undefined) return false;
+      const plain = plainSource(view) as PlainSource;
+      if (plain.byteLength === 0) return true; // empty, or detached: nothing to append
+      srcFormat = compileFormat(plain.format, FormatMode.View);
+      count = plain.byteLength / srcFormat.itemsize;
       stride = srcFormat.itemsize;
-      mem = new DataView(view.buffer, view.byteOffset, view.byteLength);
+      mem = new DataView(plain.buffer, plain.byteOffset, plain.byteLength);
       origin = 0;
     }
     const kind = srcFormat.fields[0].kind;

@@ -15,7 +15,7 @@ import { ExportedMemory, isMemoryOwner, kExport } from './exporter';
 import { CompiledFormat, FormatMode, compileFormat, typeName } from './format';
 import { Read, itemReader, valueCodecs } from './layout';
 import { Index, Slice, normalizeIndex, toIndex } from './slice';
-import { notABuffer, plainSource } from './sources';
+import { canChangeLength, notABuffer, plainSource } from './sources';
 import { itemEquals } from './compare';
 import { inspectView } from './inspect';
 import { numberRange } from './values';
@@ -111,7 +111,7 @@ function resolveSource(source: unknown): Layout {
       strides: [compiled.itemsize],
       compiled,
       readonly: false,
-      typed: ArrayBuffer.isView(source) ? itemsTypedArray(source, compiled) : undefined,
+      typed: ArrayBuffer.isView(source) ? itemsTypedArray(source, plain.buffer, compiled) : undefined,
     };
   }
   if (isMemoryOwner(source)) {
@@ -148,13 +148,13 @@ function resolveSource(source: unknown): Layout {
 
 /**
  * `source` when a view of it can read items straight from it: a typed array of
- * the format's own type (not clamped, same realm) that cannot change length.
+ * the format's own type (not clamped, same realm) over a buffer that cannot
+ * change length (so it cannot be length-tracking).
  */
-function itemsTypedArray(source: unknown, compiled: CompiledFormat): TypedArray | undefined {
+function itemsTypedArray(source: unknown, buffer: ArrayBufferLike, compiled: CompiledFormat): TypedArray | undefined {
   const Typed = typedArrayTypeOf(compiled);
   if (Typed === undefined || !(source instanceof Typed)) return undefined;
-  const buffer = source.buffer as { resizable?: boolean; growable?: boolean };
-  return buffer.resizable === true || buffer.growable === true ? undefined : source;
+  return canChangeLength(buffer) ? undefined : source;
 }
 
 function sharedLayout(d: SharedDescriptor): Layout {

@@ -1,8 +1,9 @@
 // sources.ts — what memoryview() accepts (API.md §3's table), resolved to raw
-// coordinates: a buffer, a byte range in it and a format. MemoryView and
-// struct both use it, so "what is a buffer" is answered in one place.
+// coordinates: a buffer, a byte range in it and a format. MemoryView, struct
+// and Array all use it, so "what is a buffer" is answered in one place.
 import { types } from 'node:util';
 
+import { detachedError } from './access';
 import { typeError } from './errors';
 import { ExportedMemory, isMemoryOwner } from './exporter';
 import { typeName } from './format';
@@ -32,8 +33,32 @@ const typedArrayFormats: Record<string, string> = {
   BigInt64Array: 'q',
   BigUint64Array: 'Q',
 };
-const typedArrayName = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)
-  ?.get as (this: unknown) => string | undefined;
+
+// The engine's own getters: a subclass (or an object's own accessor) cannot
+// redirect a view to other bytes or another buffer than the one the typed array
+// really covers, and no user code runs while a source is resolved.
+function intrinsicGetter<T>(proto: object, key: PropertyKey): (this: unknown) => T {
+  return Object.getOwnPropertyDescriptor(proto, key)?.get as (this: unknown) => T;
+}
+const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const typedArrayName = intrinsicGetter<string | undefined>(typedArrayProto, Symbol.toStringTag);
+const typedArrayBuffer = intrinsicGetter<ArrayBufferLike>(typedArrayProto, 'buffer');
+const typedArrayByteOffset = intrinsicGetter<number>(typedArrayProto, 'byteOffset');
+const typedArrayByteLength = intrinsicGetter<number>(typedArrayProto, 'byteLength');
+const dataViewBuffer = intrinsicGetter<ArrayBufferLike>(DataView.prototype, 'buffer');
+const dataViewByteOffset = intrinsicGetter<number>(DataView.prototype, 'byteOffset');
+const dataViewByteLength = intrinsicGetter<number>(DataView.prototype, 'byteLength');
+const arrayBufferByteLength = intrinsicGetter<number>(ArrayBuffer.prototype, 'byteLength');
+const sharedArrayBufferByteLength = intrinsicGetter<number>(SharedArrayBuffer.prototype, 'byteLength');
+const arrayBufferResizable = intrinsicGetter<boolean | undefined>(ArrayBuffer.prototype, 'resizable');
+const sharedArrayBufferGrowable = intrinsicGetter<boolean | undefined>(SharedArrayBuffer.prototype, 'growable');
+
+/** True when `buffer` can change length (a resizable ArrayBuffer or growable SharedArrayBuffer). */
+export function canChangeLength(buffer: ArrayBufferLike): boolean {
+  const shared = types.isSharedArrayBuffer(buffer);
+  const getter = shared ? sharedArrayBufferGrowable : arrayBufferResizable;
+  return getter !== undefined && getter.call(buffer) === true;
+}
 
 /** The item format of a JS typed array (undefined for a DataView). */
 export function typedArrayFormat(view: ArrayBufferView): string | undefined {
@@ -41,17 +66,32 @@ export function typedArrayFormat(view: ArrayBufferView): string | undefined {
   return name === undefined ? undefined : typedArrayFormats[name];
 }
 
-/** A Buffer, typed array, DataView, ArrayBuffer or SharedArrayBuffer; undefined for anything else. */
+/**
+ * A Buffer, typed array, DataView, ArrayBuffer or SharedArrayBuffer; undefined
+ * for anything else. A DataView whose buffer is detached or shrank below it is
+ * ValueError ERR_MEMVIEW_DETACHED (its getters throw); a typed array reports
+ * length 0 then, and so does its source.
+ */
 export function plainSource(source: unknown): PlainSource | undefined {
   if (ArrayBuffer.isView(source)) {
-    const format = types.isDataView(source) ? 'B' : typedArrayFormat(source);
+    if (types.isDataView(source)) {
+      try {
+        return { buffer: dataViewBuffer.call(source), byteOffset: dataViewByteOffset.call(source), byteLength: dataViewByteLength.call(source), format: 'B' };
+      } catch {
+        throw detachedError();
+      }
+    }
+    const format = typedArrayFormat(source);
     if (format === undefined) return undefined;
     // A length-tracking typed array's current length is taken once, here.
-    return { buffer: source.buffer, byteOffset: source.byteOffset, byteLength: source.byteLength, format };
+    return { buffer: typedArrayBuffer.call(source), byteOffset: typedArrayByteOffset.call(source), byteLength: typedArrayByteLength.call(source), format };
   }
   // instanceof first (fast), util.types for buffers of another realm.
-  if (source instanceof ArrayBuffer || types.isArrayBuffer(source) || types.isSharedArrayBuffer(source)) {
-    return { buffer: source, byteOffset: 0, byteLength: source.byteLength, format: 'B' };
+  if (source instanceof ArrayBuffer || types.isArrayBuffer(source)) {
+    return { buffer: source as ArrayBuffer, byteOffset: 0, byteLength: arrayBufferByteLength.call(source), format: 'B' };
+  }
+  if (types.isSharedArrayBuffer(source)) {
+    return { buffer: source, byteOffset: 0, byteLength: sharedArrayBufferByteLength.call(source), format: 'B' };
   }
   return undefined;
 }

@@ -28,11 +28,11 @@
 // view is released before the call returns, so operations never leave an
 // export behind — except iterUnpack's iterator, which holds its view until it
 // is exhausted or closed, as CPython's holds its buffer.
-import { types } from 'node:util';
 import { OverflowError, StructError, ValueError, typeError } from './errors';
 import { CompiledFormat, FormatMode, compileFormat, typeName } from './format';
 import { Read, ValueCodec, Write, valueCodecs } from './layout';
 import { BufferSource, MemoryView, internalSpan, memoryview } from './memoryview';
+import { canChangeLength, plainSource } from './sources';
 import { Converted, Converter } from './values';
 
 /** What unpack returns: numbers, bigints, booleans and Buffers, as the format's codes say (API.md §1). */
@@ -99,16 +99,6 @@ let spanBuffer: ArrayBufferLike | null = null;
 /** The view openSpan made for a MemoryView or Array source, to release after the call; else null. */
 let spanOwner: MemoryView | null = null;
 
-// Realm-independent (an ArrayBuffer from a vm context or a structuredClone is one too).
-function isArrayBuffer(source: unknown): source is ArrayBufferLike {
-  return types.isAnyArrayBuffer(source);
-}
-
-function canResize(buffer: ArrayBufferLike): boolean {
-  const b = buffer as { resizable?: boolean; growable?: boolean };
-  return b.resizable === true || b.growable === true;
-}
-
 /**
  * Finds `source`'s bytes (sets the span* variables). The hot paths skip it:
  * they test `source === lastSource` and read last* directly (writing the span
@@ -127,26 +117,17 @@ function openSpan(source: unknown, writable: boolean): void {
 }
 
 function openSpanSlow(source: unknown, writable: boolean): void {
-  let buffer: ArrayBufferLike;
-  let base: number;
-  let length: number;
-  if (ArrayBuffer.isView(source)) {
-    try {
-      // A DataView's getters throw once its buffer is detached or shrunk.
-      buffer = source.buffer;
-      base = source.byteOffset;
-      length = source.byteLength;
-    } catch {
-      throw detachedError();
-    }
-  } else if (isArrayBuffer(source)) {
-    buffer = source;
-    base = 0;
-    length = source.byteLength;
-  } else {
+  let plain: ReturnType<typeof plainSource>;
+  try {
+    plain = plainSource(source);
+  } catch {
+    throw detachedError(); // a DataView of detached or shrunk memory (sources.ts)
+  }
+  if (plain === undefined) {
     openViewSpan(source, writable);
     return;
   }
+  const { buffer, byteOffset: base, byteLength: length } = plain;
   if (buffer !== lastBuffer) {
     let view: DataView;
     try {
@@ -157,7 +138,7 @@ function openSpanSlow(source: unknown, writable: boolean): void {
     lastBuffer = buffer;
     lastView = view;
   }
-  lastSource = canResize(buffer) ? NO_SOURCE : source;
+  lastSource = canChangeLength(buffer) ? NO_SOURCE : source;
   lastBase = base;
   lastLength = length;
   spanView = lastView;

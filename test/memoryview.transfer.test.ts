@@ -43,3 +43,10 @@ test('postMessage transfer detaches the memory under live views', async () => {
   expect(odd.shape).toEqual([2]);
   expect(new Float64Array(moved)[0]).toBe(1.5); // nothing was written through the dead views
 });
+
+test('memoryview() of a DataView whose buffer is detached is ValueError ERR_MEMVIEW_DETACHED', () => {
+  const ab = new ArrayBuffer(8);
+  const dv = new DataView(ab);
+  structuredClone(ab, { transfer: [ab] });
+  expectDetached(() => memoryview(dv));
+});
