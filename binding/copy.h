@@ -43,6 +43,17 @@ struct Layout {
   int64_t strides[kMaxDim] = {};
 };
 
+// `count` items of `itemsize` bytes one after another from byte `origin`.
+inline Layout ContiguousRun(int64_t origin, int64_t count, int64_t itemsize) {
+  Layout layout;
+  layout.ndim = 1;
+  layout.itemsize = itemsize;
+  layout.origin = origin;
+  layout.shape[0] = count;
+  layout.strides[0] = itemsize;
+  return layout;
+}
+
 // The byte range [lo, hi) of a span that a layout's items occupy (offsets
 // from span.data). Empty (lo == hi) when some dimension is 0.
 struct Extent {

@@ -341,12 +341,7 @@ Napi::Value BytesSwap(const Napi::CallbackInfo &info) {
           "byteswap: byte count is not a multiple of the item size");
   }
   const Span span = ArgSpan(info, 0, "mem");
-  Layout layout;  // one run of nbytes / itemsize items
-  layout.ndim = 1;
-  layout.itemsize = itemsize;
-  layout.origin = offset;
-  layout.shape[0] = nbytes / itemsize;
-  layout.strides[0] = itemsize;
+  const Layout layout = ContiguousRun(offset, nbytes / itemsize, itemsize);
   if (nbytes < 0) Throw(env, ErrorClass::kValue, ErrorCode::kDetached, kDetachedMessage);
   Check(env, CheckLayout(layout, span.length, nullptr));
   if (nbytes > 0)
@@ -453,12 +448,7 @@ Napi::Value ViewConvert(const Napi::CallbackInfo &info) {
   // The destination: count contiguous items of dst_format at dst_offset.
   int64_t count = 0;
   if (!ItemCount(src, &count)) ThrowNoMemory(env, "memview: out of memory");
-  Layout dst;
-  dst.ndim = 1;
-  dst.itemsize = dst_format.itemsize;
-  dst.origin = dst_offset;
-  dst.shape[0] = count;
-  dst.strides[0] = dst_format.itemsize;
+  const Layout dst = ContiguousRun(dst_offset, count, dst_format.itemsize);
   Check(env, CheckLayout(dst, dst_span.length, nullptr));
   Check(env, ConvertItems(ItemAddress(dst_span, dst), dst_format, src, src_span.data, src_format,
                           range_class));

@@ -192,11 +192,7 @@ void CheckConvert(FuzzedDataProvider &fdp) {
   for (uint8_t &b : src) b = fdp.ConsumeIntegral<uint8_t>();
   std::vector<uint8_t> dst(static_cast<size_t>(dst_format.itemsize), 0xa5);
   const std::vector<uint8_t> before = dst;
-  Layout layout;
-  layout.ndim = 1;
-  layout.itemsize = src_format.itemsize;
-  layout.shape[0] = 1;
-  layout.strides[0] = src_format.itemsize;
+  const Layout layout = ContiguousRun(0, 1, src_format.itemsize);
   const Status status =
       ConvertItems(dst.data(), dst_format, layout, src.data(), src_format, ErrorClass::kOverflow);
   if (!status.ok) {

@@ -384,12 +384,7 @@ void FuzzConvert(FuzzedDataProvider &fdp) {
   int64_t count = 0;
   if (!SmallCount(src, kMaxItems, &count)) return;
   // view_convert: count contiguous items of dst_format at dst_offset.
-  Layout dst;
-  dst.ndim = 1;
-  dst.itemsize = dst_format.itemsize;
-  dst.origin = dst_offset;
-  dst.shape[0] = count;
-  dst.strides[0] = dst_format.itemsize;
+  const Layout dst = ContiguousRun(dst_offset, count, dst_format.itemsize);
   if (!Checked(dst, dst_mem.size())) return;
   const std::vector<uint8_t> src_items = ReferenceGather(src, src_mem.data());
   const std::vector<uint8_t> before = dst_mem.bytes;
@@ -424,12 +419,7 @@ void FuzzByteSwap(FuzzedDataProvider &fdp) {
   const int64_t nbytes = SmallOrAny(fdp, -2, static_cast<int64_t>(mem.size()) + 2);
   // bytes_swap's own checks, in its order.
   if (nbytes % itemsize != 0 || nbytes < 0) return;
-  Layout layout;
-  layout.ndim = 1;
-  layout.itemsize = itemsize;
-  layout.origin = offset;
-  layout.shape[0] = nbytes / itemsize;
-  layout.strides[0] = itemsize;
+  const Layout layout = ContiguousRun(offset, nbytes / itemsize, itemsize);
   if (!Checked(layout, mem.size()) || nbytes == 0) return;
   std::vector<uint8_t> expected = mem.bytes;
   for (int64_t i = 0; i < nbytes; i += itemsize) {
