@@ -5,21 +5,13 @@
 // format refuses, readonly views, release, detach and shrink. The checked path
 // must answer exactly as it would for a cold view, and never touch memory.
 import { MemoryView, memoryview, slice } from '../lib';
+import { errorOf } from './support/errors';
 
 // Any format, one dimension (a MemoryView<'h', 1> is assignable to it, as to a user's own helpers).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type View = MemoryView<any, 1>;
 
 const HOT = 20_000;
-
-function errorOf(op: () => unknown): { name: string; code: string | undefined } | undefined {
-  try {
-    op();
-  } catch (error) {
-    return { name: (error as Error).name, code: (error as { code?: string }).code };
-  }
-  return undefined;
-}
 
 // One function per operation, shared by every case, so that V8 sees each view
 // kind at the same call sites as a user's loop would.

@@ -3,18 +3,8 @@
 // metadata stays readable, and views derived before the transfer are just as dead.
 import { MessageChannel } from 'node:worker_threads';
 
-import { memoryview, slice, ValueError } from '../lib';
-
-function expectDetached(op: () => unknown): void {
-  let caught: unknown;
-  try {
-    op();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(ValueError);
-  expect((caught as ValueError).code).toBe('ERR_MEMVIEW_DETACHED');
-}
+import { memoryview, slice } from '../lib';
+import { expectDetached } from './support/errors';
 
 test('postMessage transfer detaches the memory under live views', async () => {
   const ab = new ArrayBuffer(32);

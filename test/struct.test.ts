@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { inspect } from 'node:util';
 import * as vm from 'node:vm';
+import { expectDetached } from './support/errors';
 
 type Tagged = { int?: string; float?: string; bool?: boolean; bytes?: string; str?: string; null?: boolean; buffer?: number };
 
@@ -506,17 +507,6 @@ describe('struct: Array sources (operations never leave an export behind)', () =
 });
 
 describe('struct: detached, transferred and shrunk memory never reads stale bytes', () => {
-  const detachedError = (fn: () => unknown): void => {
-    let thrown: unknown;
-    try {
-      fn();
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(ValueError);
-    expect((thrown as ValueError).code).toBe('ERR_MEMVIEW_DETACHED');
-  };
-
   test.each([
     ['Uint8Array', (ab: ArrayBuffer) => new Uint8Array(ab)],
     ['DataView', (ab: ArrayBuffer) => new DataView(ab)],
@@ -527,12 +517,12 @@ describe('struct: detached, transferred and shrunk memory never reads stale byte
     const s = new struct.Struct('<iHd');
     expect(s.unpackFrom(source, 2)).toEqual([0, 0, 0]); // the DataView cache now holds ab
     detach(ab);
-    detachedError(() => s.unpackFrom(source, 0));
-    detachedError(() => s.packInto(source, 0, 1, 2, 3));
-    detachedError(() => struct.unpack('<4i', source));
-    detachedError(() => struct.unpackFrom('<i', source, 0));
-    detachedError(() => struct.packInto('<5b', source, 0, 1, 2, 3, 4, 5));
-    detachedError(() => struct.iterUnpack('<i', source));
+    expectDetached(() => s.unpackFrom(source, 0));
+    expectDetached(() => s.packInto(source, 0, 1, 2, 3));
+    expectDetached(() => struct.unpack('<4i', source));
+    expectDetached(() => struct.unpackFrom('<i', source, 0));
+    expectDetached(() => struct.packInto('<5b', source, 0, 1, 2, 3, 4, 5));
+    expectDetached(() => struct.iterUnpack('<i', source));
   });
 
   test('an iterUnpack iterator whose buffer goes away throws ValueError', () => {
@@ -540,7 +530,7 @@ describe('struct: detached, transferred and shrunk memory never reads stale byte
     const it = struct.iterUnpack('<i', new Uint8Array(ab));
     expect(it.next()).toEqual({ value: [0], done: false });
     detach(ab);
-    detachedError(() => it.next());
+    expectDetached(() => it.next());
     expect(it.next()).toEqual({ value: undefined, done: true });
   });
 
@@ -554,8 +544,8 @@ describe('struct: detached, transferred and shrunk memory never reads stale byte
     const it = s.iterUnpack(fixed);
     rab.resize(8);
     expectError(() => s.unpackFrom(tracking, 8), 'StructError', 'unpack_from requires a buffer of at least 16 bytes for unpacking 8 bytes at offset 8 (actual buffer size is 8)');
-    detachedError(() => s.unpackFrom(fixed, 0));
-    detachedError(() => it.next());
+    expectDetached(() => s.unpackFrom(fixed, 0));
+    expectDetached(() => it.next());
     rab.resize(32);
     expect(s.unpackFrom(tracking, 24)).toEqual([0n]);
   });
