@@ -46,3 +46,15 @@ test('a DataView with lying own accessors is read for what it is', () => {
   expect(memoryview(dv).toList()).toEqual([6, 7]);
   expect(struct.unpackFrom('2B', dv)).toEqual([6, 7]);
 });
+
+test('a view of a length-tracking typed array over a growable SharedArrayBuffer keeps its length', () => {
+  const sab = new (SharedArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => SharedArrayBuffer & { grow(n: number): void; growable?: boolean })(8, { maxByteLength: 16 });
+  if (sab.growable !== true) return; // no growable SharedArrayBuffers on this Node
+  const tracking = new Uint8Array(sab);
+  const m = memoryview(tracking);
+  for (let i = 0; i < 1000; i++) m.get(i % 8);
+  sab.grow(16);
+  expect(tracking.length).toBe(16);
+  expect(m.length).toBe(8);
+  expect(() => m.get(8)).toThrow(expect.objectContaining({ name: 'IndexError', code: 'ERR_MEMVIEW_INDEX' }));
+});
